@@ -1,0 +1,50 @@
+"""Huashu: screens property-management customer-service replies for forbidden and disliked wording.
+
+    from assistant import check, check_many
+    report = check("改天再联系你。")
+    report.verdict, report.findings[0].category, report.rewrite
+
+The checker is built on first use from the built-in lexicons plus HUASHU_LEXICON_DIRS.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterable, Iterator, Sequence
+from pathlib import Path
+
+from assistant.lexicon import LexiconError
+from assistant.report import Finding, Positive, Report
+
+__all__ = ["check", "check_many", "get_checker", "Report", "Finding", "Positive", "LexiconError"]
+
+_checkers: dict[tuple[str, ...], object] = {}
+_lock = threading.Lock()
+
+
+def get_checker(lexicon_dirs: Sequence[str | Path] | None = None):
+    """The shared Checker for these company lexicon dirs (default: HUASHU_LEXICON_DIRS)."""
+    from assistant.pipeline import Checker
+    from assistant.settings import get_settings
+
+    dirs = lexicon_dirs if lexicon_dirs is not None else get_settings().lexicon_dirs
+    key = tuple(str(d) for d in dirs)
+    checker = _checkers.get(key)
+    if checker is None:
+        with _lock:
+            checker = _checkers.get(key)
+            if checker is None:
+                checker = _checkers[key] = Checker(key)
+    return checker
+
+
+def check(text: str, *, lexicon_dirs: Sequence[str | Path] | None = None) -> Report:
+    """Check one reply."""
+    return get_checker(lexicon_dirs).check(text)
+
+
+def check_many(
+    texts: Iterable[str], *, batch_size: int = 256, lexicon_dirs: Sequence[str | Path] | None = None
+) -> Iterator[Report]:
+    """Check many replies in batches; same reports as check(), in input order."""
+    return get_checker(lexicon_dirs).check_many(texts, batch_size=batch_size)

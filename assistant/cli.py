@@ -1,0 +1,291 @@
+"""The `huashu` command: check replies from the terminal or a JSONL file, list the rules.
+
+Exit status: 0 nothing blocked, 1 some reply blocked, 2 bad input or usage (a malformed JSONL line
+is reported on stderr with its line number, and every other line is still checked).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterator
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, BinaryIO
+
+import typer
+from rich.console import Console
+from rich.text import Text
+
+from assistant.lexicon import LexiconError
+from assistant.report import Report
+from assistant.taxonomy import taxonomy
+
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    help="话术 Huashu：检查物业客服回复中的禁语和不当用语，并给出更好的说法。",
+)
+
+EXIT_OK, EXIT_BLOCKED, EXIT_BAD_INPUT = 0, 1, 2
+BATCH = 256
+VERDICT_LABEL = {"pass": "通过", "warn": "提醒", "block": "拦截"}
+VERDICT_STYLE = {"pass": "bold green", "warn": "bold yellow", "block": "bold red"}
+SEVERITY_STYLE = {"error": "bold white on red", "warning": "black on yellow", "info": "green"}
+
+
+class OutputFormat(str, Enum):
+    text = "text"
+    json = "json"
+
+
+LexiconDirs = Annotated[
+    list[Path] | None,
+    typer.Option(
+        "--lexicon-dir",
+        help="公司自己的词库目录（可多次指定；也可用环境变量 HUASHU_LEXICON_DIRS）。",
+        file_okay=False,
+    ),
+]
+
+
+class InputError(Exception):
+    """Bad input, with a message naming where it is."""
+
+
+def _stderr() -> Console:
+    return Console(stderr=True, highlight=False, soft_wrap=True)
+
+
+def _checker(lexicon_dirs: list[Path] | None):
+    from assistant import get_checker
+
+    try:
+        return get_checker(lexicon_dirs if lexicon_dirs else None)
+    except LexiconError as exc:
+        _stderr().print(f"[red]词库有误：[/red]\n{exc}", markup=True)
+        raise typer.Exit(EXIT_BAD_INPUT) from None
+
+
+def _decode(data: bytes, source: str, line_offset: int = 0) -> str:
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = line_offset + data.count(b"\n", 0, exc.start) + 1
+        raise InputError(f"{source}:{line}: 不是有效的 UTF-8 编码（第 {exc.start + 1} 个字节）") from None
+
+
+# ---- rendering ---------------------------------------------------------------------------------
+
+
+def render_report(report: Report, console: Console, label: str | None = None) -> None:
+    names = taxonomy().categories
+    head = Text()
+    if label:
+        head.append(f"[{label}] ", style="dim")
+    head.append(f"{VERDICT_LABEL[report.verdict]}", style=VERDICT_STYLE[report.verdict])
+    head.append(f"  得分 {report.score}")
+    console.print(head)
+    body = Text(report.text)
+    for p in report.positives:
+        body.stylize("underline green", p.start, p.end)
+    for f in report.findings:
+        body.stylize(SEVERITY_STYLE[f.severity], f.start, f.end)
+    console.print(Text("原文：") + body)
+    for i, f in enumerate(report.findings, 1):
+        line = Text(f"  {i}. ")
+        line.append(f"{f.category} {names[f.category].name}", style=SEVERITY_STYLE[f.severity])
+        line.append(f" “{f.match}”（{f.start}–{f.end}，置信度 {f.confidence:.2f}）")
+        console.print(line)
+        console.print(Text(f"     原因：{f.message}"))
+        if f.suggestions:
+            console.print(Text("     可改为：" + " / ".join(f.suggestions)))
+    if report.positives:
+        liked = "、".join(f"{names[p.category].name}“{p.match}”" for p in report.positives)
+        console.print(Text(f"  做得好：{liked}", style="green"))
+    if report.findings:
+        console.print(Text("建议改写：", style="bold") + Text(report.rewrite))
+    console.print()
+
+
+def _emit(report: Report, fmt: OutputFormat, console: Console, row: dict | None = None) -> None:
+    if fmt is OutputFormat.json:
+        data = report.to_dict()
+        if row is not None:
+            data = {"id": row.get("id"), **data} if "id" in row else {"line": row["_line"], **data}
+        sys.stdout.write(json.dumps(data, ensure_ascii=False) + "\n")
+    else:
+        label = None
+        if row is not None:
+            label = f"id {row['id']}" if "id" in row else f"第 {row['_line']} 行"
+        render_report(report, console, label)
+
+
+# ---- JSONL input -------------------------------------------------------------------------------
+
+
+def _jsonl_rows(stream: BinaryIO, source: str, errors: list[str]) -> Iterator[dict]:
+    """Valid rows of a JSONL stream; problems are appended to `errors` and the rest goes on."""
+    for number, raw in enumerate(stream, 1):
+        try:
+            line = _decode(raw, source, number - 1)
+        except InputError as exc:
+            errors.append(str(exc))
+            continue
+        if not line.strip():
+            continue
+        try:
+            row = json.loads(line)
+        except json.JSONDecodeError as exc:
+            errors.append(f"{source}:{number}: 不是有效的 JSON（{exc.msg}，第 {exc.colno} 列）")
+            continue
+        if not isinstance(row, dict):
+            errors.append(f"{source}:{number}: 每行应是一个 JSON 对象，例如 {{\"id\": 1, \"text\": \"...\"}}")
+            continue
+        text = row.get("text")
+        if not isinstance(text, str):
+            errors.append(f"{source}:{number}: 缺少字符串类型的 text 字段")
+            continue
+        if not text.strip():
+            errors.append(f"{source}:{number}: text 为空")
+            continue
+        out = {"text": text, "_line": number}
+        if "id" in row:
+            out["id"] = row["id"]
+        yield out
+
+
+def _check_jsonl(checker, path: str, fmt: OutputFormat, console: Console) -> int:
+    errors: list[str] = []
+    blocked = False
+    err = _stderr()
+    if path == "-":
+        stream, source = sys.stdin.buffer, "<标准输入>"
+    else:
+        try:
+            stream, source = open(path, "rb"), path  # noqa: SIM115 - closed below
+        except OSError as exc:
+            err.print(f"{path}: 无法打开（{exc.strerror}）")
+            return EXIT_BAD_INPUT
+    try:
+        rows = _jsonl_rows(stream, source, errors)
+        batch: list[dict] = []
+        reported: list[str] = []
+
+        def flush() -> bool:
+            any_blocked = False
+            for row, report in zip(batch, checker.check_many([r["text"] for r in batch]), strict=True):
+                any_blocked |= report.blocked
+                _emit(report, fmt, console, row)
+            batch.clear()
+            for message in errors:
+                err.print(message)
+            reported.extend(errors)
+            errors.clear()
+            return any_blocked
+
+        for row in rows:
+            batch.append(row)
+            if len(batch) >= BATCH:
+                blocked |= flush()
+        blocked |= flush()
+    finally:
+        if stream is not sys.stdin.buffer:
+            stream.close()
+    if reported:
+        return EXIT_BAD_INPUT
+    return EXIT_BLOCKED if blocked else EXIT_OK
+
+
+# ---- commands ----------------------------------------------------------------------------------
+
+
+@app.command()
+def check(
+    text: Annotated[str | None, typer.Argument(help="要检查的回复；用 - 从标准输入读取。")] = None,
+    jsonl: Annotated[
+        str | None,
+        typer.Option("--jsonl", help="逐行检查 JSONL 文件（每行 {\"id\", \"text\"}；- 表示标准输入），每行输出一份报告。"),
+    ] = None,
+    fmt: Annotated[
+        OutputFormat | None, typer.Option("--format", "-f", help="输出格式：text（默认，带高亮）或 json。")
+    ] = None,
+    lexicon_dir: LexiconDirs = None,
+) -> None:
+    """检查一条回复（或一个 JSONL 文件里的每条回复）。"""
+    console = Console(highlight=False, soft_wrap=True)
+    err = _stderr()
+    if (text is None) == (jsonl is None):
+        err.print("用法：huashu check \"文本\"、huashu check - 或 huashu check --jsonl 文件（三选一）")
+        raise typer.Exit(EXIT_BAD_INPUT)
+    if jsonl is not None:
+        checker = _checker(lexicon_dir)
+        raise typer.Exit(_check_jsonl(checker, jsonl, fmt or OutputFormat.json, console))
+    if text == "-":
+        try:
+            text = _decode(sys.stdin.buffer.read(), "<标准输入>")
+        except InputError as exc:
+            err.print(str(exc))
+            raise typer.Exit(EXIT_BAD_INPUT) from None
+    if not text.strip():
+        err.print("文本为空：请提供要检查的回复内容。")
+        raise typer.Exit(EXIT_BAD_INPUT)
+    report = _checker(lexicon_dir).check(text)
+    _emit(report, fmt or OutputFormat.text, console)
+    raise typer.Exit(EXIT_BLOCKED if report.blocked else EXIT_OK)
+
+
+@app.command()
+def rules(
+    fmt: Annotated[OutputFormat, typer.Option("--format", "-f", help="输出格式：text 或 json。")] = OutputFormat.text,
+    category: Annotated[str | None, typer.Option("--category", "-c", help="只列出某一类，如 F05、D3、P2。")] = None,
+    lexicon_dir: LexiconDirs = None,
+) -> None:
+    """列出所有规则：编号、类别、说明和示例。"""
+    from rich.table import Table
+
+    lexicon = _checker(lexicon_dir).lexicon
+    names = taxonomy().categories
+    entries = [e for e in lexicon.entries if category is None or e.category == category.upper()]
+    if category is not None and category.upper() not in names:
+        _stderr().print(f"未知类别 {category}，可用：{'、'.join(names)}")
+        raise typer.Exit(EXIT_BAD_INPUT)
+    if fmt is OutputFormat.json:
+        data = [
+            {
+                "rule_id": e.id,
+                "category": e.category,
+                "category_name": names[e.category].name,
+                "severity": e.severity,
+                "message": e.message,
+                "examples": {
+                    "flag": [x.text for x in e.examples.flag],
+                    "pass": list(e.examples.pass_),
+                },
+                "rewrites": list(e.rewrites),
+            }
+            for e in entries
+        ]
+        sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+        return
+    table = Table(title="话术规则", show_lines=True)
+    for column in ("规则", "类别", "级别", "说明", "示例（会标出）", "示例（不标出）"):
+        table.add_column(column, overflow="fold")
+    for e in entries:
+        table.add_row(
+            e.id,
+            f"{e.category} {names[e.category].name}",
+            {"error": "禁止", "warning": "提醒", "info": "加分"}[e.severity],
+            e.message or names[e.category].meaning,
+            "\n".join(x.text.replace("[[", "【").replace("]]", "】") for x in e.examples.flag[:2]),
+            "\n".join(e.examples.pass_[:2]),
+        )
+    Console(soft_wrap=False).print(table)
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,343 @@
+"""Lexicons: YAML entries, validated on load, merged with company overlays.
+
+A lexicon directory holds *.yaml files of this shape (assistant/lexicons/README.md has the details):
+
+    sets:    {DEPT: [工程部, 财务部]}          # word lists a pattern names as {DEPT}
+    macros:  {ANY_DEPT: "(?:{DEPT}|\\w{1,3}部)"}  # named pattern fragments, also used as {ANY_DEPT}
+    entries: [{id, category, message, patterns, exceptions, rewrites, examples, ...}]
+    patch:   [{id, enabled: false}, {id, add_exceptions: [...]}]   # change entries of other files
+
+Built-in lexicons load first, then each company directory in order. Every problem is reported as a
+LexiconError naming the file and the entry, so a broken lexicon never loads half-way.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Annotated, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from assistant.normalise import skeleton_of
+from assistant.patterns import PatternError, compile_pattern
+from assistant.taxonomy import Severity, taxonomy
+
+BUILTIN_DIR = Path(__file__).resolve().parent / "lexicons"
+
+Scope = Literal["span", "clause", "sentence", "text"]
+_ID = r"^[A-Za-z0-9][A-Za-z0-9_.-]*$"
+
+
+class LexiconError(ValueError):
+    """A lexicon that cannot be loaded; the message names the file and the entry."""
+
+
+# ---- the YAML schema ---------------------------------------------------------------------------
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class ExceptionSpec(_Strict):
+    """An antipattern: a finding is dropped when this matches over it (span) or near it."""
+
+    pattern: str
+    scope: Scope = "span"
+
+
+class FlagExample(_Strict):
+    """A reply the entry must flag; [[...]] marks the expected span, `fix` one expected suggestion."""
+
+    text: str
+    fix: str | None = None
+
+
+class Examples(_Strict):
+    flag: list[FlagExample | str] = Field(default_factory=list)
+    pass_: list[str] = Field(default_factory=list, alias="pass")
+
+    @field_validator("flag")
+    @classmethod
+    def _marked(cls, value: list[FlagExample | str]) -> list[FlagExample]:
+        out = [FlagExample(text=v) if isinstance(v, str) else v for v in value]
+        for ex in out:
+            if ex.text.count("[[") != 1 or ex.text.count("]]") != 1 or ex.text.index("[[") > ex.text.index("]]"):
+                raise ValueError(f"flag example must mark its span once with [[...]]: {ex.text}")
+        return out
+
+
+class EntrySpec(_Strict):
+    id: Annotated[str, Field(pattern=_ID)]
+    category: str
+    severity: Severity | None = None
+    message: str = ""
+    patterns: Annotated[list[str], Field(min_length=1)]
+    sound: bool | None = None
+    fuzzy: list[str] = Field(default_factory=list)
+    fuzzy_threshold: Annotated[float, Field(ge=50, le=100)] = 88.0
+    exceptions: list[ExceptionSpec | str] = Field(default_factory=list)
+    rewrites: list[str] = Field(default_factory=list)
+    rewrite_scope: Literal["span", "clause"] | None = None
+    confidence: Annotated[float, Field(gt=0, le=1)] = 1.0
+    boundary: Literal["none", "word"] = "none"
+    enabled: bool = True
+    examples: Examples = Field(default_factory=Examples)
+
+    @field_validator("category")
+    @classmethod
+    def _known_category(cls, value: str) -> str:
+        if value not in taxonomy():
+            raise ValueError(f"unknown category {value!r} (taxonomy codes: {', '.join(taxonomy().categories)})")
+        return value
+
+    def model_post_init(self, _context) -> None:
+        group = taxonomy()[self.category].group
+        if group != "liked":
+            if not self.message:
+                raise ValueError("a finding needs a message")
+            if not self.rewrites:
+                raise ValueError("a finding needs at least one rewrite")
+
+
+class PatchSpec(_Strict):
+    id: str
+    enabled: bool | None = None
+    message: str | None = None
+    add_patterns: list[str] = Field(default_factory=list)
+    add_exceptions: list[ExceptionSpec | str] = Field(default_factory=list)
+    rewrites: list[str] | None = None
+
+
+class LexiconFile(_Strict):
+    sets: dict[str, list[str]] = Field(default_factory=dict)
+    macros: dict[str, str] = Field(default_factory=dict)
+    entries: list[EntrySpec] = Field(default_factory=list)
+    patch: list[PatchSpec] = Field(default_factory=list)
+
+
+# ---- compiled form ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Antipattern:
+    source: str
+    scope: Scope
+    exact: re.Pattern[str]
+    sound: re.Pattern[str] | None
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """One lexicon entry, compiled: what the matchers, the context filter and the rewriter read."""
+
+    id: str
+    category: str
+    severity: Severity
+    message: str
+    patterns: tuple[re.Pattern[str], ...]
+    sound_patterns: tuple[re.Pattern[str], ...]
+    fuzzy: tuple[str, ...]
+    fuzzy_threshold: float
+    exceptions: tuple[Antipattern, ...]
+    rewrites: tuple[str, ...]
+    rewrite_scope: Literal["span", "clause"]
+    confidence: float
+    boundary: Literal["none", "word"]
+    examples: Examples
+    source: str
+    pattern_sources: tuple[str, ...] = field(default=())
+
+    @property
+    def group(self) -> str:
+        return taxonomy()[self.category].group
+
+    @property
+    def is_finding(self) -> bool:
+        return self.group != "liked"
+
+
+@dataclass(frozen=True, slots=True)
+class Lexicon:
+    entries: tuple[Entry, ...]
+    sets: dict[str, tuple[str, ...]]
+    disabled: tuple[str, ...] = ()
+
+    def by_id(self, entry_id: str) -> Entry:
+        for e in self.entries:
+            if e.id == entry_id:
+                return e
+        raise KeyError(entry_id)
+
+    def words(self) -> set[str]:
+        """Plain Chinese words of the lexicon, for the segmenter's dictionary."""
+        out = {w for ws in self.sets.values() for w in ws}
+        for e in self.entries:
+            out.update(s for s in e.pattern_sources if re.fullmatch(r"[\u4e00-\u9fff]{2,8}", s))
+        return out
+
+
+# ---- loading ---------------------------------------------------------------------------------
+
+
+def _entry_label(raw_entries: list, index: int) -> str:
+    try:
+        entry_id = raw_entries[index].get("id")
+    except (AttributeError, IndexError, TypeError):
+        entry_id = None
+    return f"entry {entry_id!r}" if entry_id else f"entry #{index + 1}"
+
+
+def _describe(path: Path, raw: dict, exc: ValidationError) -> str:
+    lines = []
+    for err in exc.errors():
+        loc = list(err["loc"])
+        where = ""
+        if len(loc) >= 2 and loc[0] in ("entries", "patch") and isinstance(loc[1], int):
+            where = _entry_label(raw.get(loc[0]) or [], loc[1]) + ": "
+            loc = loc[2:]
+        field_path = ".".join(str(x) for x in loc if not isinstance(x, str) or not x.startswith("function-"))
+        msg = err["msg"].removeprefix("Value error, ")
+        lines.append(f"{path}: {where}{field_path + ': ' if field_path else ''}{msg}")
+    return "\n".join(lines)
+
+
+def read_file(path: Path) -> LexiconFile:
+    """Parse and validate one YAML file (patterns are compiled later, once all sets are known)."""
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except UnicodeDecodeError as exc:
+        raise LexiconError(f"{path}: not UTF-8 ({exc.reason} at byte {exc.start})") from None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 1}" if mark else ""
+        raise LexiconError(f"{path}: not valid YAML{where}: {getattr(exc, 'problem', exc)}") from None
+    if raw is None:
+        return LexiconFile()
+    if not isinstance(raw, dict):
+        raise LexiconError(f"{path}: expected a mapping with sets/entries/patch, got {type(raw).__name__}")
+    try:
+        return LexiconFile.model_validate(raw)
+    except ValidationError as exc:
+        raise LexiconError(_describe(path, raw, exc)) from None
+
+
+def _antipatterns(specs: Iterable[ExceptionSpec | str], sets, macros, where: str) -> list[Antipattern]:
+    out = []
+    for spec in specs:
+        spec = ExceptionSpec(pattern=spec) if isinstance(spec, str) else spec
+        try:
+            exact = compile_pattern(spec.pattern, sets, macros=macros)
+            sound = compile_pattern(spec.pattern, sets, sound=True, macros=macros)
+        except PatternError as exc:
+            raise LexiconError(f"{where}: exception {spec.pattern!r}: {exc}") from None
+        out.append(Antipattern(spec.pattern, spec.scope, exact, sound))
+    return out
+
+
+def _compile(spec: EntrySpec, sets, macros, source: str, extra_patterns=(), extra_exceptions=()) -> Entry:
+    where = f"{source}: entry {spec.id!r}"
+    category = taxonomy()[spec.category]
+    sound = spec.sound if spec.sound is not None else category.group == "forbidden"
+    pattern_sources = (*spec.patterns, *extra_patterns)
+    exact, by_sound = [], []
+    for src in pattern_sources:
+        try:
+            exact.append(compile_pattern(src, sets, macros=macros))
+            if sound:
+                by_sound.append(compile_pattern(src, sets, sound=True, macros=macros))
+        except PatternError as exc:
+            raise LexiconError(f"{where}: pattern {src!r}: {exc}") from None
+    fuzzy = []
+    for anchor in spec.fuzzy:
+        sk = skeleton_of(anchor)
+        if len(sk) < 5:
+            raise LexiconError(f"{where}: fuzzy anchor {anchor!r} is too short (5 characters at least)")
+        fuzzy.append(sk)
+    return Entry(
+        id=spec.id,
+        category=spec.category,
+        severity=spec.severity or category.severity,
+        message=spec.message,
+        patterns=tuple(exact),
+        sound_patterns=tuple(by_sound),
+        fuzzy=tuple(fuzzy),
+        fuzzy_threshold=spec.fuzzy_threshold,
+        exceptions=tuple(_antipatterns([*spec.exceptions, *extra_exceptions], sets, macros, where)),
+        rewrites=tuple(spec.rewrites),
+        rewrite_scope=spec.rewrite_scope or ("clause" if category.group == "forbidden" else "span"),
+        confidence=spec.confidence,
+        boundary=spec.boundary,
+        examples=spec.examples,
+        source=source,
+        pattern_sources=tuple(pattern_sources),
+    )
+
+
+def lexicon_files(directory: Path) -> list[Path]:
+    if not directory.is_dir():
+        raise LexiconError(f"{directory}: lexicon directory not found")
+    return sorted(p for p in directory.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file())
+
+
+def load_lexicon(extra_dirs: Sequence[Path | str] = (), *, include_builtin: bool = True) -> Lexicon:
+    """Load the built-in lexicons, then each company directory; raise LexiconError on any problem."""
+    dirs = ([BUILTIN_DIR] if include_builtin else []) + [Path(d) for d in extra_dirs]
+    sets: dict[str, list[str]] = {}
+    macros: dict[str, str] = {}
+    specs: dict[str, tuple[EntrySpec, str]] = {}
+    patches: list[tuple[PatchSpec, str]] = []
+    for directory in dirs:
+        for path in lexicon_files(directory):
+            parsed = read_file(path)
+            for name, words in parsed.sets.items():
+                if not re.fullmatch(r"[A-Z][A-Z0-9_]*", name):
+                    raise LexiconError(f"{path}: set {name!r}: names are upper case, like DEPT")
+                sets.setdefault(name, [])
+                sets[name].extend(w for w in words if w not in sets[name])
+            for name, fragment in parsed.macros.items():
+                if not re.fullmatch(r"[A-Z][A-Z0-9_]*", name):
+                    raise LexiconError(f"{path}: macro {name!r}: names are upper case, like ANY_DEPT")
+                if name in sets:
+                    raise LexiconError(f"{path}: macro {name!r}: a word set has this name already")
+                macros[name] = fragment
+            for spec in parsed.entries:
+                if spec.id in specs:
+                    raise LexiconError(
+                        f"{path}: entry {spec.id!r}: id already defined in {specs[spec.id][1]}"
+                        " (use patch: to change an entry of another file)"
+                    )
+                specs[spec.id] = (spec, str(path))
+            patches.extend((p, str(path)) for p in parsed.patch)
+
+    extra_patterns: dict[str, list[str]] = {}
+    extra_exceptions: dict[str, list] = {}
+    for patch, path in patches:
+        if patch.id not in specs:
+            raise LexiconError(f"{path}: patch {patch.id!r}: no entry with this id")
+        spec, source = specs[patch.id]
+        update = {}
+        if patch.enabled is not None:
+            update["enabled"] = patch.enabled
+        if patch.message is not None:
+            update["message"] = patch.message
+        if patch.rewrites is not None:
+            update["rewrites"] = patch.rewrites
+        specs[patch.id] = (spec.model_copy(update=update), source)
+        extra_patterns.setdefault(patch.id, []).extend(patch.add_patterns)
+        extra_exceptions.setdefault(patch.id, []).extend(patch.add_exceptions)
+
+    entries, disabled = [], []
+    for entry_id, (spec, source) in specs.items():
+        compiled = _compile(
+            spec, sets, macros, source, extra_patterns.get(entry_id, ()), extra_exceptions.get(entry_id, ())
+        )
+        if spec.enabled:
+            entries.append(compiled)
+        else:
+            disabled.append(entry_id)
+    return Lexicon(entries=tuple(entries), sets={k: tuple(v) for k, v in sets.items()}, disabled=tuple(disabled))

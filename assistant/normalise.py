@@ -1,0 +1,230 @@
+"""Text -> matching skeleton, with a map back to the original offsets.
+
+Staff messages hide a phrase behind width (ＧＵＩ), Traditional characters (這種問題), spacing and
+symbols between characters (这 种 问 题, 我-不-懂, 绝对😤不可能), zero-width characters, pinyin for a
+character (不太qing楚) and homophone typos (清处). The skeleton undoes the first group character by
+character, so every skeleton character still points at exactly one character of the original;
+the sound string (see phonetics) covers the last two.
+
+Clause and sentence punctuation is kept as one of three markers (，。？) because context rules work
+per clause; every other symbol is noise and dropped, on the text and on the patterns alike.
+"""
+
+from __future__ import annotations
+
+import bisect
+import unicodedata
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from assistant import phonetics
+
+CLAUSE, STOP, QUESTION = "，", "。", "？"
+MARKERS = CLAUSE + STOP + QUESTION
+_MARKER_SET = frozenset(MARKERS)
+_MARKER_STRENGTH = {CLAUSE: 1, STOP: 2, QUESTION: 3}
+
+_PUNCTUATION = {
+    "，": CLAUSE, ",": CLAUSE, "；": CLAUSE, ";": CLAUSE, "：": CLAUSE, ":": CLAUSE, "…": CLAUSE,
+    "。": STOP, "｡": STOP, "！": STOP, "!": STOP, "\n": STOP, "\r": STOP, "\u2028": STOP,
+    "？": QUESTION, "?": QUESTION,
+}
+
+
+@lru_cache(maxsize=1)
+def _opencc():
+    import opencc
+
+    return opencc.OpenCC("t2s")
+
+
+def _is_han(ch: str) -> bool:
+    return "\u4e00" <= ch <= "\u9fff" or "\u3400" <= ch <= "\u4dbf" or "\U00020000" <= ch <= "\U0003134f"
+
+
+def _simplified(ch: str) -> str:
+    converted = _opencc().convert(ch)
+    return converted if len(converted) == 1 else ch
+
+
+# char -> its skeleton form: "" (noise), a marker, or one or more matching characters.
+_CHAR_FORM: dict[str, str] = {}
+
+
+def _char_form(ch: str) -> str:
+    form = _CHAR_FORM.get(ch)
+    if form is not None:
+        return form
+    if ch in _PUNCTUATION:
+        form = _PUNCTUATION[ch]
+    elif _is_han(ch):
+        form = _simplified(ch)
+    else:
+        try:
+            folded = unicodedata.normalize("NFKC", ch)
+        except (ValueError, TypeError):  # pragma: no cover - defensive: odd code points
+            folded = ""
+        kept = []
+        for c in folded:
+            category = unicodedata.category(c)
+            if category[0] in "LN" and category != "Co":
+                kept.append(_simplified(c) if _is_han(c) else c.lower())
+        form = "".join(kept)
+    if len(_CHAR_FORM) < 200_000:
+        _CHAR_FORM[ch] = form
+    return form
+
+
+def skeleton_of(text: str) -> str:
+    """The skeleton alone, for patterns and lexicon words (same rules as for replies)."""
+    return normalise(text).skeleton
+
+
+@dataclass(slots=True)
+class Normalised:
+    """A reply in matching form.
+
+    original: the text as sent.
+    skeleton: matching characters and clause markers; origin[i] is the original index of skeleton[i].
+    sound:    one code per character or pinyin syllable; sound_span[i] is its skeleton range.
+    """
+
+    original: str
+    skeleton: str
+    origin: list[int]
+    _sound: str | None = field(default=None, repr=False)
+    _sound_span: list[tuple[int, int]] | None = field(default=None, repr=False)
+    _breaks: list[int] | None = field(default=None, repr=False)
+    _stops: list[int] | None = field(default=None, repr=False)
+
+    # -- offsets ---------------------------------------------------------------------------
+    def to_original(self, start: int, end: int) -> tuple[int, int]:
+        """Skeleton range -> original str range (end exclusive)."""
+        return self.origin[start], self.origin[end - 1] + 1
+
+    def sound_to_skeleton(self, start: int, end: int) -> tuple[int, int]:
+        spans = self.sound_span
+        return spans[start][0], spans[end - 1][1]
+
+    # -- sound string (built on demand: only lexicon entries that match by sound need it) ----
+    @property
+    def sound(self) -> str:
+        if self._sound is None:
+            self._build_sound()
+        return self._sound  # type: ignore[return-value]
+
+    @property
+    def sound_span(self) -> list[tuple[int, int]]:
+        if self._sound_span is None:
+            self._build_sound()
+        return self._sound_span  # type: ignore[return-value]
+
+    def _build_sound(self) -> None:
+        sk = self.skeleton
+        codes: list[str] = []
+        spans: list[tuple[int, int]] = []
+        i, n = 0, len(sk)
+        while i < n:
+            ch = sk[i]
+            if "a" <= ch <= "z":
+                j = i
+                while j < n and "a" <= sk[j] <= "z":
+                    j += 1
+                syllables = phonetics.split_pinyin(sk[i:j])
+                if syllables:
+                    k = i
+                    for syl in syllables:
+                        codes.append(phonetics.syllable_code(syl) or syl)
+                        spans.append((k, k + len(syl)))
+                        k += len(syl)
+                else:
+                    for k in range(i, j):
+                        codes.append(sk[k])
+                        spans.append((k, k + 1))
+                i = j
+                continue
+            codes.append(phonetics.char_code(ch) or ch)
+            spans.append((i, i + 1))
+            i += 1
+        self._sound = "".join(codes)
+        self._sound_span = spans
+
+    # -- clauses and sentences -------------------------------------------------------------
+    def _marker_positions(self) -> None:
+        breaks, stops = [], []
+        for i, ch in enumerate(self.skeleton):
+            if ch in MARKERS:
+                breaks.append(i)
+                if ch != CLAUSE:
+                    stops.append(i)
+        self._breaks, self._stops = breaks, stops
+
+    def clause_at(self, start: int, end: int) -> tuple[int, int]:
+        """Skeleton range of the clause(s) holding [start, end), markers excluded."""
+        if self._breaks is None:
+            self._marker_positions()
+        return self._enclosing(self._breaks, start, end)  # type: ignore[arg-type]
+
+    def sentence_at(self, start: int, end: int) -> tuple[int, int]:
+        if self._stops is None:
+            self._marker_positions()
+        return self._enclosing(self._stops, start, end)  # type: ignore[arg-type]
+
+    def _enclosing(self, marks: list[int], start: int, end: int) -> tuple[int, int]:
+        left = bisect.bisect_right(marks, start - 1)
+        lo = marks[left - 1] + 1 if left > 0 else 0
+        right = bisect.bisect_left(marks, end)
+        hi = marks[right] if right < len(marks) else len(self.skeleton)
+        return lo, hi
+
+    def clauses(self) -> list[tuple[int, int]]:
+        """Every clause as a skeleton range (markers excluded, empty clauses skipped)."""
+        if self._breaks is None:
+            self._marker_positions()
+        out, lo = [], 0
+        for b in [*self._breaks, len(self.skeleton)]:  # type: ignore[misc]
+            if b > lo:
+                out.append((lo, b))
+            lo = b + 1
+        return out
+
+    def sentences(self) -> list[tuple[int, int]]:
+        if self._stops is None:
+            self._marker_positions()
+        out, lo = [], 0
+        for b in [*self._stops, len(self.skeleton)]:  # type: ignore[misc]
+            if b > lo:
+                out.append((lo, b))
+            lo = b + 1
+        return out
+
+
+def normalise(text: str) -> Normalised:
+    """Build the skeleton of `text`; see the module docstring for what is undone."""
+    out: list[str] = []
+    origin: list[int] = []
+    form_of = _CHAR_FORM.get
+    last_is_marker = True  # no marker at the very start
+    for i, ch in enumerate(text):
+        form = form_of(ch)
+        if form is None:
+            form = _char_form(ch)
+        if not form:
+            continue
+        if form in _MARKER_SET:
+            if last_is_marker:
+                if out and _MARKER_STRENGTH[form] > _MARKER_STRENGTH[out[-1]]:
+                    out[-1] = form
+                continue
+            out.append(form)
+            origin.append(i)
+            last_is_marker = True
+            continue
+        last_is_marker = False
+        if len(form) == 1:
+            out.append(form)
+            origin.append(i)
+        else:
+            out.extend(form)
+            origin.extend([i] * len(form))
+    return Normalised(original=text, skeleton="".join(out), origin=origin)

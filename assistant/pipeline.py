@@ -1,0 +1,139 @@
+"""The spaCy pipeline: spacy.blank("zh") segmented by jieba, plus the registered "huashu" component.
+
+jieba gives the word boundaries that short lexicon words need (请 in 请稍等, not in 申请); phrase
+matching itself runs on characters, because jieba's segmentation depends on context and never
+crosses punctuation. Findings end up on doc.spans["huashu"] (positives on "huashu_positive"),
+and the full analysis on doc.user_data["huashu"].
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import tempfile
+from collections.abc import Iterable, Iterator, Sequence
+from pathlib import Path
+
+from assistant.engine import Analysis, Analyzer
+from assistant.lexicon import Lexicon, load_lexicon
+from assistant.report import Report
+from assistant.rewrite import rewrite
+from assistant.scoring import score_of
+
+SPANS_KEY = "huashu"
+POSITIVES_KEY = "huashu_positive"
+ANALYSIS_KEY = "huashu"
+
+
+def _prepare_jieba() -> None:
+    """Quiet jieba and keep its dictionary cache in a directory of this user's (not shared /tmp)."""
+    import jieba
+
+    jieba.setLogLevel(logging.WARNING)
+    cache_root = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    cache_dir = Path(cache_root) / "huashu"
+    try:
+        cache_dir.mkdir(parents=True, exist_ok=True)
+        jieba.dt.tmp_dir = str(cache_dir)
+    except OSError:
+        jieba.dt.tmp_dir = tempfile.mkdtemp(prefix="huashu-jieba-")
+
+
+class HuashuComponent:
+    """Runs the analyzer on each Doc and records its findings as spans."""
+
+    def __init__(self, analyzer: Analyzer):
+        self.analyzer = analyzer
+
+    def __call__(self, doc):
+        bounds = set()
+        for token in doc:
+            bounds.add(token.idx)
+            bounds.add(token.idx + len(token.text))
+        analysis = self.analyzer.analyse(doc.text, bounds)
+        spans = []
+        for finding, _hit in analysis.findings:
+            span = doc.char_span(finding.start, finding.end, label=finding.category, alignment_mode="expand")
+            if span is not None:
+                spans.append(span)
+        doc.spans[SPANS_KEY] = spans
+        positives = []
+        for p in analysis.positives:
+            span = doc.char_span(p.start, p.end, label=p.category, alignment_mode="expand")
+            if span is not None:
+                positives.append(span)
+        doc.spans[POSITIVES_KEY] = positives
+        doc.user_data[ANALYSIS_KEY] = analysis
+        return doc
+
+
+def _register() -> None:
+    from spacy.language import Language
+
+    if "huashu" in Language.factories:
+        return
+
+    @Language.factory("huashu", default_config={"lexicon_dirs": []})
+    def make_huashu(nlp, name: str, lexicon_dirs: list[str]):
+        """Load the built-in lexicons plus `lexicon_dirs`, and teach jieba their words."""
+        import jieba
+
+        lexicon = load_lexicon(lexicon_dirs)
+        for word in sorted(lexicon.words()):
+            jieba.add_word(word)
+        return HuashuComponent(Analyzer(lexicon))
+
+
+def build_nlp(lexicon_dirs: Sequence[str | Path] = ()):
+    import spacy
+
+    _prepare_jieba()
+    _register()
+    nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": "jieba"}}})
+    nlp.add_pipe("huashu", config={"lexicon_dirs": [str(d) for d in lexicon_dirs]})
+    return nlp
+
+
+class Checker:
+    """The engine as the adapters use it: text in, Report out."""
+
+    def __init__(self, lexicon_dirs: Sequence[str | Path] = ()):
+        self.lexicon_dirs = tuple(str(d) for d in lexicon_dirs)
+        self.nlp = build_nlp(self.lexicon_dirs)
+        self.component: HuashuComponent = self.nlp.get_pipe("huashu")
+
+    @property
+    def lexicon(self) -> Lexicon:
+        return self.component.analyzer.lexicon
+
+    def analyse(self, text: str) -> Analysis:
+        return self.nlp(text).user_data[ANALYSIS_KEY]
+
+    def _report(self, doc) -> Report:
+        analysis: Analysis = doc.user_data[ANALYSIS_KEY]
+        findings = tuple(f for f, _ in analysis.findings)
+        positives = tuple(analysis.positives)
+        score, verdict = score_of(findings, positives)
+        return Report(
+            text=doc.text,
+            verdict=verdict,
+            score=score,
+            findings=findings,
+            positives=positives,
+            rewrite=rewrite(doc.text, analysis, self.analyse),
+        )
+
+    def check(self, text: str) -> Report:
+        if not isinstance(text, str):
+            raise TypeError(f"check() takes a str, not {type(text).__name__}")
+        return self._report(self.nlp(text))
+
+    def check_many(self, texts: Iterable[str], batch_size: int = 256) -> Iterator[Report]:
+        def validated():
+            for text in texts:
+                if not isinstance(text, str):
+                    raise TypeError(f"check_many() takes str items, not {type(text).__name__}")
+                yield text
+
+        for doc in self.nlp.pipe(validated(), batch_size=batch_size):
+            yield self._report(doc)
