@@ -82,7 +82,7 @@ class EntrySpec(_Strict):
     fuzzy_threshold: Annotated[float, Field(ge=50, le=100)] = 88.0
     exceptions: list[ExceptionSpec | str] = Field(default_factory=list)
     rewrites: list[str] = Field(default_factory=list)
-    rewrite_scope: Literal["span", "clause"] | None = None
+    rewrite_scope: Literal["span", "clause", "sentence"] | None = None
     confidence: Annotated[float, Field(gt=0, le=1)] = 1.0
     boundary: Literal["none", "word"] = "none"
     enabled: bool = True
@@ -145,7 +145,7 @@ class Entry:
     fuzzy_threshold: float
     exceptions: tuple[Antipattern, ...]
     rewrites: tuple[str, ...]
-    rewrite_scope: Literal["span", "clause"]
+    rewrite_scope: Literal["span", "clause", "sentence"]
     confidence: float
     boundary: Literal["none", "word"]
     examples: Examples

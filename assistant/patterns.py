@@ -2,7 +2,7 @@
 
     {NAME}   any word of the named word set (lexicon `sets:`), longest first, or the named
              pattern fragment (lexicon `macros:`)
-    ~ / ~N   a gap of up to 4 / N characters inside one clause
+    ~ / ~N   a gap of up to 4 / N characters inside one clause (lazy, so spans stay tight)
     <  >     start / end of a clause
     ，。？！；：  full-width punctuation in a pattern is an optional clause break
 
@@ -133,7 +133,7 @@ def expand(
             while j < n and source[j].isdigit():
                 j += 1
             gap = int(source[i + 1 : j]) if j > i + 1 else DEFAULT_GAP
-            out.append(f"{_NOT_MARKER}{{0,{gap}}}")
+            out.append(f"{_NOT_MARKER}{{0,{gap}}}?")  # lazy: the tightest span that matches
             i = j
             continue
         if ch == "(" and source.startswith("(?", i):

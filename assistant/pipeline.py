@@ -1,4 +1,4 @@
-"""The spaCy pipeline: spacy.blank("zh") segmented by jieba, plus the registered "huashu" component.
+"""The spaCy pipeline: spacy.blank("zh") segmented by jieba (segment.py), plus the "huashu" component.
 
 jieba gives the word boundaries that short lexicon words need (请 in 请稍等, not in 申请); phrase
 matching itself runs on characters, because jieba's segmentation depends on context and never
@@ -8,9 +8,6 @@ and the full analysis on doc.user_data["huashu"].
 
 from __future__ import annotations
 
-import logging
-import os
-import tempfile
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
@@ -23,20 +20,6 @@ from assistant.scoring import score_of
 SPANS_KEY = "huashu"
 POSITIVES_KEY = "huashu_positive"
 ANALYSIS_KEY = "huashu"
-
-
-def _prepare_jieba() -> None:
-    """Quiet jieba and keep its dictionary cache in a directory of this user's (not shared /tmp)."""
-    import jieba
-
-    jieba.setLogLevel(logging.WARNING)
-    cache_root = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    cache_dir = Path(cache_root) / "huashu"
-    try:
-        cache_dir.mkdir(parents=True, exist_ok=True)
-        jieba.dt.tmp_dir = str(cache_dir)
-    except OSError:
-        jieba.dt.tmp_dir = tempfile.mkdtemp(prefix="huashu-jieba-")
 
 
 class HuashuComponent:
@@ -87,9 +70,10 @@ def _register() -> None:
 def build_nlp(lexicon_dirs: Sequence[str | Path] = ()):
     import spacy
 
-    _prepare_jieba()
+    import assistant.segment  # noqa: F401  (registers huashu.ChunkedJieba.v1)
+
     _register()
-    nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": "jieba"}}})
+    nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"@tokenizers": "huashu.ChunkedJieba.v1"}}})
     nlp.add_pipe("huashu", config={"lexicon_dirs": [str(d) for d in lexicon_dirs]})
     return nlp
 

@@ -1,9 +1,11 @@
 """Rewrite a flagged reply: replace what was found, keep the rest, and prove the result is clean.
 
-Forbidden phrases are replaced clause by clause (a half-replaced 跟我们客服没关系 reads worse than
-none), disliked words usually in place (可能 -> 预计). The candidate is checked again; whatever is
-still found is replaced in the next round, and a reply that cannot be mended is replaced by a safe
-commitment. The rewrite of a clean reply is the reply itself.
+Each entry says how much it replaces (rewrite_scope): a word (可能 -> 预计), its clause (a
+half-replaced 跟我们客服没关系 reads worse than none) or its sentence (a procedure explained over
+several clauses). Edits that touch, or that sit in neighbouring clauses of one sentence, merge
+into one, worded by the most severe finding. A sentence-wide edit keeps a leading form of address
+(王阿姨，) so the reply still speaks to the resident. The candidate is checked again; what is still
+found is replaced in the next round, and a reply that cannot be mended becomes a safe commitment.
 """
 
 from __future__ import annotations
@@ -13,12 +15,16 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from assistant.engine import Analysis
+from assistant.taxonomy import taxonomy
 
 SAFE_REPLY = "您好，您反映的情况我已经记下了，我马上为您跟进处理，今天下班前给您答复。"
 MAX_ROUNDS = 3
 _SEVERITY_RANK = {"error": 0, "warning": 1, "info": 2}
 _CLAUSE_PUNCT = "，,；;：:。！!？?…\n"
+_SENTENCE_PUNCT = "。！!？?\n"
+_SEPARATORS = _CLAUSE_PUNCT + " \t\u3000"
 _QUESTION_ENDINGS = ("吗", "呢", "？", "?")
+_ADDRESS_CATEGORIES = {"P1", "P2"}
 
 
 @dataclass(slots=True)
@@ -27,44 +33,69 @@ class _Edit:
     end: int
     replacement: str
     rank: int
-    clause: bool
+    wide: bool  # replaces a clause or a sentence, not just the words found
     category: str
+
+
+def _address_end(analysis: Analysis, lo: int, hi: int) -> int:
+    """Skeleton index where a sentence's content starts, after a leading 王阿姨， or 您好，."""
+    text = analysis.text
+    clauses = [c for c in text.clauses() if lo <= c[0] < hi]
+    if len(clauses) < 2:
+        return lo
+    first_lo, first_hi = clauses[0]
+    start, end = text.to_original(first_lo, first_hi)
+    covered = sum(
+        p.end - p.start for p in analysis.positives if p.category in _ADDRESS_CATEGORIES and start <= p.start < end
+    )
+    return clauses[1][0] if covered and covered >= (end - start) - 1 else lo
 
 
 def _edits(analysis: Analysis) -> list[_Edit]:
     text = analysis.text
     edits = []
     for finding, hit in analysis.findings:
-        replacement = finding.suggestions[0] if finding.suggestions else ""
-        clause = hit.entry.rewrite_scope == "clause"
-        if clause:
-            lo, hi = text.clause_at(hit.start, hit.end)
-            start, end = text.to_original(lo, hi)
-        else:
+        scope = hit.entry.rewrite_scope
+        if scope == "span":
             start, end = finding.start, finding.end
-        edits.append(
-            _Edit(start, end, replacement, _SEVERITY_RANK[finding.severity], clause, finding.category)
-        )
+        else:
+            if scope == "sentence":
+                lo, hi = text.sentence_at(hit.start, hit.end)
+                lo = min(_address_end(analysis, lo, hi), hit.start)
+            else:
+                lo, hi = text.clause_at(hit.start, hit.end)
+            start, end = text.to_original(lo, hi)
+        replacement = finding.suggestions[0] if finding.suggestions else ""
+        edits.append(_Edit(start, end, replacement, _SEVERITY_RANK[finding.severity], scope != "span", finding.category))
     return edits
 
 
+def _related(a: str, b: str) -> bool:
+    """Same category, or a forbidden phrase and its parent disliked category (F08 and D1)."""
+    cats = taxonomy().categories
+    return a == b or cats[a].parent == b or cats[b].parent == a
+
+
 def _merge(original: str, edits: list[_Edit]) -> list[_Edit]:
-    """Overlapping edits become one (the more severe finding's wording wins), and so do clause
-    edits of one category in adjacent clauses: 找停车场去，跟我们没关系 is one thought, said once."""
+    """Overlapping edits become one, and so do clause edits of related categories in neighbouring
+    clauses of a sentence: 找停车场去，跟我们没关系 is one thought, answered once. The more severe
+    finding's wording wins. Unrelated neighbours keep their own wording (two problems, two answers)."""
     merged: list[_Edit] = []
     for e in sorted(edits, key=lambda e: (e.start, e.rank)):
         if merged:
             last = merged[-1]
-            adjacent = (
-                last.clause
-                and e.clause
-                and last.category == e.category
-                and not original[last.end : e.start].strip(_CLAUSE_PUNCT + " ")
+            between = original[last.end : e.start]
+            neighbours = (
+                last.wide
+                and e.wide
+                and _related(last.category, e.category)
+                and not between.strip(_SEPARATORS)
+                and not any(c in _SENTENCE_PUNCT for c in between)
             )
-            if e.start < last.end or adjacent:
-                keep = last if (last.rank, not last.clause) <= (e.rank, not e.clause) else e
+            if e.start < last.end or neighbours:
+                keep = last if (last.rank, not last.wide) <= (e.rank, not e.wide) else e
                 merged[-1] = _Edit(
-                    min(last.start, e.start), max(last.end, e.end), keep.replacement, keep.rank, keep.clause, keep.category
+                    min(last.start, e.start), max(last.end, e.end), keep.replacement, keep.rank, keep.wide, keep.category
                 )
                 continue
         merged.append(e)
@@ -74,24 +105,22 @@ def _merge(original: str, edits: list[_Edit]) -> list[_Edit]:
 def _apply(original: str, edits: list[_Edit]) -> str:
     out: list[str] = []
     pos = 0
-    used_clauses: set[str] = set()
+    said: set[str] = set()
     for e in edits:
         between = original[pos : e.start]
         replacement = e.replacement
-        if e.clause and replacement in used_clauses:
-            # the same clause again says nothing new: drop it, and the bare separator before it
-            if between.strip(_CLAUSE_PUNCT + " "):
+        if e.wide and replacement in said:
+            # the same clause again says nothing new: drop it, and a bare separator before it
+            if between.strip(_SEPARATORS):
                 out.append(between)
             replacement = ""
         else:
             out.append(between)
-            used_clauses.add(replacement)
-        after = original[e.end : e.end + 1]
-        if after in ("？", "?") and replacement and not replacement.endswith(_QUESTION_ENDINGS):
-            replacement += "。"
-            pos = e.end + 1
-        else:
-            pos = e.end
+            said.add(replacement)
+        pos = e.end
+        if original[pos : pos + 1] in ("？", "?") and replacement and not replacement.endswith(_QUESTION_ENDINGS):
+            replacement += "。"  # a question turned into a statement
+            pos += 1
         if pos < len(original) and original[pos] in _CLAUSE_PUNCT:
             replacement = replacement.rstrip("。")
         out.append(replacement)
@@ -100,10 +129,11 @@ def _apply(original: str, edits: list[_Edit]) -> str:
 
 
 def _tidy(text: str) -> str:
-    text = re.sub(r"([，,；;：:])\s*(?=[，,；;：:。！!？?])", "", text)  # a clause break before another
+    text = re.sub(r"[，,；;：:]\s*(?=[，,；;：:。！!？?])", "", text)  # a clause break before another
     text = re.sub(r"^[\s，,；;：:。！!？?]+", "", text)
+    text = re.sub(r"([。！!？?])\s*[，,；;：:]+", r"\1", text)
     text = re.sub(r"([。！!？?])\1+", r"\1", text)
-    text = re.sub(r"[，,；;：:]+$", "。", text)
+    text = re.sub(r"[，,；;：:]+\s*$", "。", text)
     return text
 
 
@@ -120,4 +150,3 @@ def rewrite(original: str, analysis: Analysis, analyse: Callable[[str], Analysis
         if not current.findings:
             return candidate
     return SAFE_REPLY
-

@@ -28,5 +28,10 @@ class SoundMatcher(ExactMatcher):
     def _to_skeleton(self, text: Normalised, start: int, end: int) -> tuple[int, int]:
         return text.sound_to_skeleton(start, end)
 
+    def _groups(self, text: Normalised, m) -> dict[str, str]:
+        # a group that holds pinyin (保安bu) would put pinyin into a rewrite: leave it out
+        return {k: v for k, v in super()._groups(text, m).items() if v.isascii() is False and not any(
+            "a" <= c <= "z" for c in v)}
+
     def _confidence(self, entry: Entry) -> float:
         return round(entry.confidence * SOUND_CONFIDENCE, 3)
