@@ -44,7 +44,8 @@ def check(text: str, *, lexicon_dirs: Sequence[str | Path] | None = None) -> Rep
 
 
 def check_many(
-    texts: Iterable[str], *, batch_size: int = 256, lexicon_dirs: Sequence[str | Path] | None = None
+    texts: Iterable[str], *, workers: int | None = None, lexicon_dirs: Sequence[str | Path] | None = None
 ) -> Iterator[Report]:
-    """Check many replies in batches; same reports as check(), in input order."""
-    return get_checker(lexicon_dirs).check_many(texts, batch_size=batch_size)
+    """Check many replies; same reports as check(), in input order, streamed. Long inputs are
+    spread over every core unless `workers` says otherwise."""
+    return get_checker(lexicon_dirs).check_many(texts, workers=workers)

@@ -16,6 +16,17 @@ from assistant.normalise import Normalised
 from assistant.rules import Hit
 
 
+def _present(needs, subject: str) -> bool:
+    """Whether `subject` holds a string of every requirement set (else the regex cannot match)."""
+    for options in needs:
+        for lit in options:
+            if lit in subject:
+                break
+        else:
+            return False
+    return True
+
+
 class ExceptionFilter:
     """Decides, per reply, whether hits survive their entries' exceptions (matches cached per reply)."""
 
@@ -28,8 +39,10 @@ class ExceptionFilter:
         spans = self._cache.get(key)
         if spans is None:
             text = self._text
-            spans = [m.span() for m in anti.exact.finditer(text.skeleton) if m.end() > m.start()]
-            if by_sound and anti.sound is not None:
+            spans = []
+            if _present(anti.exact_needs, text.skeleton):
+                spans = [m.span() for m in anti.exact.finditer(text.skeleton) if m.end() > m.start()]
+            if by_sound and anti.sound is not None and _present(anti.sound_needs, text.sound):
                 spans += [
                     text.sound_to_skeleton(*m.span()) for m in anti.sound.finditer(text.sound) if m.end() > m.start()
                 ]

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Annotated, Literal
 
@@ -23,7 +23,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from assistant.normalise import skeleton_of
-from assistant.patterns import PatternError, compile_pattern
+from assistant.patterns import PatternError, compile_pattern, required_sets
 from assistant.taxonomy import Severity, taxonomy
 
 BUILTIN_DIR = Path(__file__).resolve().parent / "lexicons"
@@ -129,6 +129,8 @@ class Antipattern:
     scope: Scope
     exact: re.Pattern[str]
     sound: re.Pattern[str] | None
+    exact_needs: tuple[frozenset[str], ...] = ()  # strings a match must contain (patterns.required_sets)
+    sound_needs: tuple[frozenset[str], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -151,10 +153,8 @@ class Entry:
     examples: Examples
     source: str
     pattern_sources: tuple[str, ...] = field(default=())
-
-    @property
-    def group(self) -> str:
-        return taxonomy()[self.category].group
+    group: str = ""  # forbidden / disliked / liked, from the taxonomy (stored: read per hit)
+    order: int = 0  # position in the lexicon, the last tie-breaker between colliding hits
 
     @property
     def is_finding(self) -> bool:
@@ -235,7 +235,9 @@ def _antipatterns(specs: Iterable[ExceptionSpec | str], sets, macros, where: str
             sound = compile_pattern(spec.pattern, sets, sound=True, macros=macros)
         except PatternError as exc:
             raise LexiconError(f"{where}: exception {spec.pattern!r}: {exc}") from None
-        out.append(Antipattern(spec.pattern, spec.scope, exact, sound))
+        out.append(
+            Antipattern(spec.pattern, spec.scope, exact, sound, tuple(required_sets(exact)), tuple(required_sets(sound)))
+        )
     return out
 
 
@@ -275,6 +277,7 @@ def _compile(spec: EntrySpec, sets, macros, source: str, extra_patterns=(), extr
         examples=spec.examples,
         source=source,
         pattern_sources=tuple(pattern_sources),
+        group=category.group,
     )
 
 
@@ -337,7 +340,7 @@ def load_lexicon(extra_dirs: Sequence[Path | str] = (), *, include_builtin: bool
             spec, sets, macros, source, extra_patterns.get(entry_id, ()), extra_exceptions.get(entry_id, ())
         )
         if spec.enabled:
-            entries.append(compiled)
+            entries.append(replace(compiled, order=len(entries)))
         else:
             disabled.append(entry_id)
     return Lexicon(entries=tuple(entries), sets={k: tuple(v) for k, v in sets.items()}, disabled=tuple(disabled))

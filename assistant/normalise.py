@@ -13,6 +13,7 @@ per clause; every other symbol is noise and dropped, on the text and on the patt
 from __future__ import annotations
 
 import bisect
+import re
 import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -22,6 +23,7 @@ from assistant import phonetics
 CLAUSE, STOP, QUESTION = "，", "。", "？"
 MARKERS = CLAUSE + STOP + QUESTION
 _MARKER_SET = frozenset(MARKERS)
+_LATIN = re.compile("[a-z]")
 _MARKER_STRENGTH = {CLAUSE: 1, STOP: 2, QUESTION: 3}
 
 _PUNCTUATION = {
@@ -49,6 +51,11 @@ def _simplified(ch: str) -> str:
 
 # char -> its skeleton form: "" (noise), a marker, or one or more matching characters.
 _CHAR_FORM: dict[str, str] = {}
+# the characters seen so far whose form is exactly one character, and a str.translate table for
+# those that change: a reply made only of such characters is normalised in C (the fast path)
+_ONE_TO_ONE_CHARS: set[str] = set()
+_ONE_TO_ONE: dict[int, str] = {}
+_MARKER_RUN = re.compile(f"^[{MARKERS}]|[{MARKERS}]{{2}}")
 
 
 def _char_form(ch: str) -> str:
@@ -72,6 +79,10 @@ def _char_form(ch: str) -> str:
         form = "".join(kept)
     if len(_CHAR_FORM) < 200_000:
         _CHAR_FORM[ch] = form
+        if len(form) == 1:
+            _ONE_TO_ONE_CHARS.add(ch)
+            if form != ch:
+                _ONE_TO_ONE[ord(ch)] = form
     return form
 
 
@@ -103,7 +114,11 @@ class Normalised:
         return self.origin[start], self.origin[end - 1] + 1
 
     def sound_to_skeleton(self, start: int, end: int) -> tuple[int, int]:
-        spans = self.sound_span
+        if self._sound is None:
+            self._build_sound()
+        spans = self._sound_span
+        if spans is None:  # one code per skeleton character
+            return start, end
         return spans[start][0], spans[end - 1][1]
 
     # -- sound string (built on demand: only lexicon entries that match by sound need it) ----
@@ -115,12 +130,19 @@ class Normalised:
 
     @property
     def sound_span(self) -> list[tuple[int, int]]:
-        if self._sound_span is None:
+        if self._sound is None:
             self._build_sound()
-        return self._sound_span  # type: ignore[return-value]
+        if self._sound_span is None:
+            return [(i, i + 1) for i in range(len(self._sound))]  # type: ignore[arg-type]
+        return self._sound_span
 
     def _build_sound(self) -> None:
         sk = self.skeleton
+        if not _LATIN.search(sk):
+            # the common case: no Latin letters, so every character is one sound (str.translate, in C)
+            self._sound = sk.translate(phonetics.translation())
+            self._sound_span = None
+            return
         codes: list[str] = []
         spans: list[tuple[int, int]] = []
         i, n = 0, len(sk)
@@ -201,6 +223,10 @@ class Normalised:
 
 def normalise(text: str) -> Normalised:
     """Build the skeleton of `text`; see the module docstring for what is undone."""
+    if _ONE_TO_ONE_CHARS.issuperset(text):
+        skeleton = text.translate(_ONE_TO_ONE)
+        if not _MARKER_RUN.search(skeleton):
+            return Normalised(original=text, skeleton=skeleton, origin=list(range(len(text))))
     out: list[str] = []
     origin: list[int] = []
     form_of = _CHAR_FORM.get

@@ -191,6 +191,14 @@ def _selectivity(options: frozenset[str]) -> tuple[int, int]:
 
 def _required(items) -> frozenset[str] | None:
     """Strings one of which every match of `items` contains, or None when nothing is required."""
+    candidates = _required_all(items)
+    if not candidates:
+        return None
+    return max(candidates, key=_selectivity)
+
+
+def _required_all(items) -> list[frozenset[str]]:
+    """Every requirement of a sequence: a match contains one string of *each* returned set."""
     candidates: list[frozenset[str]] = []
     run: list[str] = []
 
@@ -228,12 +236,15 @@ def _required(items) -> frozenset[str] | None:
         if found:
             candidates.append(found)
     flush()
-    if not candidates:
-        return None
-    return max(candidates, key=_selectivity)
+    return candidates
 
 
 def required_literals(pattern: re.Pattern[str]) -> frozenset[str] | None:
     """Strings one of which any match of the compiled pattern must contain (None: unknown)."""
     return _required(sre_parse.parse(pattern.pattern))
+
+
+def required_sets(pattern: re.Pattern[str]) -> list[frozenset[str]]:
+    """All requirements, most selective first: a match holds one string of every set."""
+    return sorted(_required_all(sre_parse.parse(pattern.pattern)), key=_selectivity, reverse=True)
 

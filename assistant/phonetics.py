@@ -49,6 +49,12 @@ def _tables() -> tuple[dict[str, str], dict[str, str]]:
     return char_code, syllable_code
 
 
+@lru_cache(maxsize=1)
+def translation() -> dict[int, str]:
+    """Code point -> sound code, for str.translate (characters without a reading are kept)."""
+    return {ord(c): code for c, code in _tables()[0].items()}
+
+
 def char_code(ch: str) -> str | None:
     """The sound code of one character (a Chinese character or a digit), or None."""
     return _tables()[0].get(ch)

@@ -9,17 +9,26 @@ and the full analysis on doc.user_data["huashu"].
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
+from itertools import chain, islice
 from pathlib import Path
 
 from assistant.engine import Analysis, Analyzer
 from assistant.lexicon import Lexicon, load_lexicon
+from assistant.parallel import check_in_workers, default_workers
 from assistant.report import Report
 from assistant.rewrite import rewrite
 from assistant.scoring import score_of
+from assistant.segment import BOUNDS_KEY, TEXT_KEY
 
+PARALLEL_FROM = 2000
 SPANS_KEY = "huashu"
 POSITIVES_KEY = "huashu_positive"
 ANALYSIS_KEY = "huashu"
+
+
+def doc_text(doc) -> str:
+    text = doc.user_data.get(TEXT_KEY)
+    return text if text is not None else doc.text
 
 
 class HuashuComponent:
@@ -29,11 +38,11 @@ class HuashuComponent:
         self.analyzer = analyzer
 
     def __call__(self, doc):
-        bounds = set()
-        for token in doc:
-            bounds.add(token.idx)
-            bounds.add(token.idx + len(token.text))
-        analysis = self.analyzer.analyse(doc.text, bounds)
+        text = doc_text(doc)
+        bounds = doc.user_data.get(BOUNDS_KEY)
+        if bounds is None:
+            bounds = sorted({t.idx for t in doc} | {t.idx + len(t.text) for t in doc} | {0})
+        analysis = self.analyzer.analyse(text, bounds)
         spans = []
         for finding, _hit in analysis.findings:
             span = doc.char_span(finding.start, finding.end, label=finding.category, alignment_mode="expand")
@@ -91,33 +100,56 @@ class Checker:
         return self.component.analyzer.lexicon
 
     def analyse(self, text: str) -> Analysis:
-        return self.nlp(text).user_data[ANALYSIS_KEY]
+        """Findings without building a Doc: enough to prove a rewrite clean (word boundaries only
+        ever remove hits, so a text clean without them is clean with them)."""
+        return self.component.analyzer.analyse(text, findings_only=True)
 
     def _report(self, doc) -> Report:
         analysis: Analysis = doc.user_data[ANALYSIS_KEY]
+        text = doc_text(doc)
         findings = tuple(f for f, _ in analysis.findings)
         positives = tuple(analysis.positives)
         score, verdict = score_of(findings, positives)
         return Report(
-            text=doc.text,
+            text=text,
             verdict=verdict,
             score=score,
             findings=findings,
             positives=positives,
-            rewrite=rewrite(doc.text, analysis, self.analyse),
+            rewrite=rewrite(text, analysis, self.analyse),
         )
+
+    def doc(self, text: str):
+        """nlp(text), minus Language.__call__'s per-call bookkeeping (the same components run)."""
+        doc = self.nlp.make_doc(text)
+        for _name, proc in self.nlp.pipeline:
+            doc = proc(doc)
+        return doc
 
     def check(self, text: str) -> Report:
         if not isinstance(text, str):
             raise TypeError(f"check() takes a str, not {type(text).__name__}")
-        return self._report(self.nlp(text))
+        return self._report(self.doc(text))
 
-    def check_many(self, texts: Iterable[str], batch_size: int = 256) -> Iterator[Report]:
-        def validated():
-            for text in texts:
-                if not isinstance(text, str):
-                    raise TypeError(f"check_many() takes str items, not {type(text).__name__}")
-                yield text
+    def check_many(self, texts: Iterable[str], workers: int | None = None) -> Iterator[Report]:
+        """Reports in input order, streamed, so any number of texts is checked in flat memory.
 
-        for doc in self.nlp.pipe(validated(), batch_size=batch_size):
-            yield self._report(doc)
+        workers: processes to use; None means one for short inputs and every core once the input
+        holds PARALLEL_FROM texts (a short batch would wait longer for workers than it saves).
+        """
+        items = map(_require_str, texts)
+        if workers is None:
+            head = list(islice(items, PARALLEL_FROM))
+            workers = default_workers() if len(head) == PARALLEL_FROM else 1
+            items = chain(head, items)
+        if workers > 1:
+            yield from check_in_workers(self, items, workers)
+            return
+        for text in items:
+            yield self._report(self.doc(text))
+
+
+def _require_str(text) -> str:
+    if not isinstance(text, str):
+        raise TypeError(f"check_many() takes str items, not {type(text).__name__}")
+    return text

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import os
+from itertools import accumulate
 import re
 import tempfile
 from pathlib import Path
@@ -19,6 +20,9 @@ from spacy.util import get_words_and_spaces, registry
 
 MAX_PIECE = 200
 _PIECES = re.compile(r"[^，。！？；：,.!?;:\s]{1,%d}|[，。！？；：,.!?;:\s]+" % MAX_PIECE)
+_LONG_RUN = re.compile(r"[^，。！？；：,.!?;:\s]{%d}" % (MAX_PIECE + 1))
+BOUNDS_KEY = "huashu_bounds"
+TEXT_KEY = "huashu_text"  # Doc.text re-joins every token; the tokenizer keeps the string it was given
 
 
 def _prepare_jieba():
@@ -41,6 +45,11 @@ def _prepare_jieba():
     return jieba
 
 
+def word_bounds(words: list[str]) -> list[int]:
+    """Character offsets where words start and end (sorted, with 0 and len(text))."""
+    return list(accumulate(map(len, words), initial=0))
+
+
 class ChunkedJiebaTokenizer:
     """spaCy tokenizer: jieba over pieces of the text, whitespace kept as spaCy expects."""
 
@@ -49,12 +58,23 @@ class ChunkedJiebaTokenizer:
         self._jieba = _prepare_jieba()
 
     def __call__(self, text: str) -> Doc:
+        words = self.words(text)
+        if "".join(words) != text:  # pragma: no cover - jieba keeps every character; be safe anyway
+            words, spaces = get_words_and_spaces(words, text)
+            return Doc(self.vocab, words=words, spaces=spaces)
+        doc = Doc(self.vocab, words=words, spaces=[False] * len(words))
+        doc.user_data[BOUNDS_KEY] = word_bounds(words)
+        doc.user_data[TEXT_KEY] = text
+        return doc
+
+    def words(self, text: str) -> list[str]:
         cut = self._jieba.cut
+        if not _LONG_RUN.search(text):
+            return [w for w in cut(text, HMM=False) if w]
         words: list[str] = []
         for piece in _PIECES.findall(text):
             words.extend(w for w in cut(piece, HMM=False) if w)
-        words, spaces = get_words_and_spaces(words, text)
-        return Doc(self.vocab, words=words, spaces=spaces)
+        return words
 
     # spaCy calls these when a pipeline is saved or copied; there is no state beyond jieba's
     def to_bytes(self, **kwargs) -> bytes:

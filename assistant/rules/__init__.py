@@ -1,13 +1,15 @@
 """Matchers: the ways a lexicon entry can match a reply, one module each, registered by name.
 
-A matcher is built once from the lexicon and then, for every reply, yields Hits: an entry, a
-skeleton range and a confidence. Context exceptions, overlap resolution, scoring and rewriting
-happen after all matchers ran (context.py, report.py, rewrite.py), so a matcher only finds.
+A matcher is built once from the lexicon. It states what each of its patterns requires of a
+reply (strings over the reply's sound string, see prefilter.py), and then, for every reply and
+the patterns whose requirements are met, yields Hits: an entry, a skeleton range and a
+confidence. Context exceptions, overlap resolution, scoring and rewriting happen after all
+matchers ran (context.py, engine.py, rewrite.py), so a matcher only finds.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -26,7 +28,13 @@ class Hit:
 
 
 class Matcher(Protocol):
-    def find(self, text: Normalised) -> Iterator[Hit]: ...
+    def requirements(self) -> Iterable[tuple[int, Sequence[frozenset[str]]]]:
+        """(pattern number, requirement sets over the sound string) for each pattern."""
+
+    def entry_of(self, number: int) -> Entry: ...
+
+    def find(self, text: Normalised, numbers: Collection[int]) -> Iterator[Hit]:
+        """Hits of the given patterns (those whose requirements the reply meets)."""
 
 
 MatcherFactory = Callable[[Lexicon], Matcher]

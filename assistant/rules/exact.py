@@ -2,18 +2,20 @@
 
 The skeleton already absorbs width, case, Traditional characters and inserted symbols, so a hit
 here means the reply says the phrase, only dressed differently: confidence is the entry's own.
+Entries that also match by sound are mostly left to the sound matcher, which finds these hits
+too; but a negative lookaround means something else over sounds (又 sounds like the 有 in
+(?<![有没])), so patterns with one run here as well.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 
+from assistant import phonetics
 from assistant.lexicon import Entry, Lexicon
 from assistant.normalise import Normalised
+from assistant.patterns import required_sets
 from assistant.rules import Hit, matcher
-from assistant.rules.prefilter import Prefilter
-
-
 
 
 @matcher("exact")
@@ -21,17 +23,28 @@ class ExactMatcher:
     method = "exact"
 
     def __init__(self, lexicon: Lexicon):
-        self._owners: list[Entry] = []
-        patterns = []
+        self._owners: list[tuple[Entry, int]] = []
+        self._patterns = []
         for entry in lexicon.entries:
-            for pattern in self._patterns_of(entry):
-                self._owners.append(entry)
-                patterns.append(pattern)
-        self._patterns = patterns
-        self._prefilter = Prefilter(patterns)
+            for k, pattern in enumerate(self._patterns_of(entry)):
+                if self._handles(entry, pattern):
+                    self._owners.append((entry, k))
+                    self._patterns.append(pattern)
+
+    def _handles(self, entry: Entry, pattern) -> bool:
+        return not entry.sound_patterns or "(?<!" in pattern.pattern or "(?!" in pattern.pattern
 
     def _patterns_of(self, entry: Entry):
         return entry.patterns
+
+    def requirements(self):
+        table = phonetics.translation()
+        for number, pattern in enumerate(self._patterns):
+            sets = required_sets(pattern)
+            yield number, [frozenset(lit.translate(table) for lit in s) for s in sets]
+
+    def entry_of(self, number: int) -> Entry:
+        return self._owners[number][0]
 
     def _subject(self, text: Normalised) -> str:
         return text.skeleton
@@ -39,22 +52,22 @@ class ExactMatcher:
     def _to_skeleton(self, text: Normalised, start: int, end: int) -> tuple[int, int]:
         return start, end
 
-    def _confidence(self, entry: Entry) -> float:
-        return entry.confidence
+    def _method_and_confidence(self, text: Normalised, entry: Entry, k: int, start: int, end: int):
+        return self.method, entry.confidence
 
-    def find(self, text: Normalised) -> Iterator[Hit]:
-        if not self._patterns:
-            return
+    def find(self, text: Normalised, numbers: Collection[int]) -> Iterator[Hit]:
         subject = self._subject(text)
         if not subject:
             return
-        for index in self._prefilter.candidates(subject):
-            entry = self._owners[index]
-            for m in self._patterns[index].finditer(subject):
+        for number in sorted(numbers):
+            entry, k = self._owners[number]
+            for m in self._patterns[number].finditer(subject):
                 if m.end() == m.start():
                     continue
                 start, end = self._to_skeleton(text, m.start(), m.end())
-                yield Hit(entry, start, end, self._confidence(entry), self.method, self._groups(text, m))
+                method, confidence = self._method_and_confidence(text, entry, k, start, end)
+                groups = self._groups(text, m) if m.re.groupindex else {}
+                yield Hit(entry, start, end, confidence, method, groups)
 
     def _groups(self, text: Normalised, m) -> dict[str, str]:
         """Named groups as skeleton text (a sound match's groups are codes, not words)."""

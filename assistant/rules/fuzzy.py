@@ -4,24 +4,28 @@
 patterns may not list every such edit, but partial_ratio_alignment finds the best-aligned stretch
 of a sentence and scores it. Clause markers are removed first so 嗯，我不太清楚 and 嗯我不太清楚 align
 the same. A fuzzy hit's confidence is its score, scaled below an exact hit.
+
+Most sentences share little with any anchor. A score of 88 or more leaves most pairs of adjacent
+anchor characters intact, so an anchor is a candidate only when a pair from each half of it
+occurs (the prefilter's requirements), and it is scored only against sentences holding at least
+MIN_SHARED of its characters.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 
-from rapidfuzz import fuzz, process
+from rapidfuzz import fuzz
 
+from assistant import phonetics
 from assistant.lexicon import Entry, Lexicon
 from assistant.normalise import MARKERS, Normalised
 from assistant.rules import Hit, matcher
 
 FUZZY_WEIGHT = 0.85
+MIN_SHARED = 0.6
 _WINDOW = 64  # partial_ratio is exact for needles up to 64 characters; longer sentences slide
-
-
-def _strip(s: str) -> str:
-    return "".join(c for c in s if c not in MARKERS)
+_STRIP = str.maketrans("", "", MARKERS)
 
 
 @matcher("fuzzy")
@@ -29,44 +33,59 @@ class FuzzyMatcher:
     method = "fuzzy"
 
     def __init__(self, lexicon: Lexicon):
-        self._anchors: list[str] = []
-        self._owners: list[Entry] = []
+        self._anchors: list[tuple[str, frozenset[str], int, Entry]] = []
         for entry in lexicon.entries:
             for anchor in entry.fuzzy:
-                self._anchors.append(_strip(anchor))
-                self._owners.append(entry)
-        self._cutoff = min((e.fuzzy_threshold for e in self._owners), default=100.0)
+                plain = anchor.translate(_STRIP)
+                chars = frozenset(plain)
+                self._anchors.append((plain, chars, max(1, round(len(chars) * MIN_SHARED)), entry))
 
-    def _windows(self, text: Normalised) -> Iterator[tuple[str, list[int]]]:
-        """Marker-free stretches of at most _WINDOW characters with their skeleton positions."""
+    def requirements(self):
+        """One character pair from each half of the anchor: an edit that leaves a score of 88
+        keeps most pairs intact, and a reply holding a pair from both halves is rare otherwise."""
+        table = phonetics.translation()
+        for number, (plain, _chars, _needed, _entry) in enumerate(self._anchors):
+            pairs = [plain[i : i + 2].translate(table) for i in range(len(plain) - 1)]
+            half = len(pairs) // 2
+            yield number, [frozenset(pairs[:half]), frozenset(pairs[half:])]
+
+    def entry_of(self, number: int) -> Entry:
+        return self._anchors[number][3]
+
+    def _windows(self, text: Normalised) -> Iterator[tuple[str, int, int]]:
+        """Marker-free stretches of at most _WINDOW characters, as (text, skeleton lo, hi)."""
+        sk = text.skeleton
         for lo, hi in text.sentences():
-            positions = [i for i in range(lo, hi) if text.skeleton[i] not in MARKERS]
-            if len(positions) <= _WINDOW:
-                yield "".join(text.skeleton[i] for i in positions), positions
+            window = sk[lo:hi].translate(_STRIP)
+            if len(window) <= _WINDOW:
+                yield window, lo, hi
                 continue
             step = _WINDOW // 2
-            for k in range(0, len(positions) - step, step):
-                chunk = positions[k : k + _WINDOW]
-                yield "".join(text.skeleton[i] for i in chunk), chunk
+            for k in range(0, len(window) - step, step):
+                yield window[k : k + _WINDOW], lo, hi  # positions resolved from the offset below
 
-    def find(self, text: Normalised) -> Iterator[Hit]:
-        if not self._anchors or not text.skeleton:
+    @staticmethod
+    def _positions(sk: str, lo: int, hi: int) -> list[int]:
+        return [i for i in range(lo, hi) if sk[i] not in MARKERS]
+
+    def find(self, text: Normalised, numbers: Collection[int]) -> Iterator[Hit]:
+        if not numbers or not text.skeleton:
             return
-        windows = list(self._windows(text))
-        if not windows:
-            return
-        scores = process.cdist(
-            self._anchors, [w for w, _ in windows], scorer=fuzz.partial_ratio, score_cutoff=self._cutoff
-        )
-        for a, row in enumerate(scores):
-            entry = self._owners[a]
-            for w, score in enumerate(row):
-                if score < entry.fuzzy_threshold:
+        anchors = [self._anchors[n] for n in sorted(numbers)]
+        sk = text.skeleton
+        offsets: dict[tuple[int, int], int] = {}
+        for window, lo, hi in self._windows(text):
+            offset = offsets.get((lo, hi), 0)
+            offsets[(lo, hi)] = offset + _WINDOW // 2
+            present = set(window)
+            for anchor, chars, needed, entry in anchors:
+                if len(chars.intersection(present)) < needed:
                     continue
-                window, positions = windows[w]
-                al = fuzz.partial_ratio_alignment(self._anchors[a], window, score_cutoff=entry.fuzzy_threshold)
+                al = fuzz.partial_ratio_alignment(anchor, window, score_cutoff=entry.fuzzy_threshold)
                 if al is None or al.dest_end <= al.dest_start:
                     continue
-                start, end = positions[al.dest_start], positions[al.dest_end - 1] + 1
+                positions = self._positions(sk, lo, hi)
+                base = offset if len(positions) > _WINDOW else 0
+                start, end = positions[base + al.dest_start], positions[base + al.dest_end - 1] + 1
                 confidence = round(entry.confidence * FUZZY_WEIGHT * al.score / 100, 3)
                 yield Hit(entry, start, end, confidence, self.method)

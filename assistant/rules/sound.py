@@ -1,14 +1,16 @@
-"""Sound matching: the same patterns over the sound string, for homophone typos and pinyin.
+"""Sound matching: patterns over the sound string, for homophone typos and pinyin.
 
-决对不可能, 我布懂, 不太qing楚 and 1分钱1分货 sound like the phrase they stand for. A hit found only
-this way is slightly less certain than an exact one, and entries opt in (forbidden ones by default):
-short everyday words have too many homophones.
+决对不可能, 我布懂, 不太qing楚 and 1分钱1分货 sound like the phrase they stand for. Entries opt in
+(forbidden ones by default; short everyday words have too many homophones). Whatever is written
+exactly also sounds the same, so this one pass finds both: a hit whose skeleton text matches the
+written pattern too is exact, any other is slightly less certain.
 """
 
 from __future__ import annotations
 
 from assistant.lexicon import Entry
 from assistant.normalise import Normalised
+from assistant.patterns import required_sets
 from assistant.rules import matcher
 from assistant.rules.exact import ExactMatcher
 
@@ -19,8 +21,15 @@ SOUND_CONFIDENCE = 0.9
 class SoundMatcher(ExactMatcher):
     method = "sound"
 
+    def _handles(self, entry: Entry, pattern) -> bool:
+        return True
+
     def _patterns_of(self, entry: Entry):
         return entry.sound_patterns
+
+    def requirements(self):
+        for number, pattern in enumerate(self._patterns):
+            yield number, required_sets(pattern)
 
     def _subject(self, text: Normalised) -> str:
         return text.sound
@@ -28,10 +37,13 @@ class SoundMatcher(ExactMatcher):
     def _to_skeleton(self, text: Normalised, start: int, end: int) -> tuple[int, int]:
         return text.sound_to_skeleton(start, end)
 
+    def _method_and_confidence(self, text: Normalised, entry: Entry, k: int, start: int, end: int):
+        m = entry.patterns[k].match(text.skeleton, start)  # (fullmatch with endpos would blind lookaheads)
+        if m is not None and m.end() == end:
+            return "exact", entry.confidence
+        return self.method, round(entry.confidence * SOUND_CONFIDENCE, 3)
+
     def _groups(self, text: Normalised, m) -> dict[str, str]:
         # a group that holds pinyin (保安bu) would put pinyin into a rewrite: leave it out
-        return {k: v for k, v in super()._groups(text, m).items() if v.isascii() is False and not any(
-            "a" <= c <= "z" for c in v)}
-
-    def _confidence(self, entry: Entry) -> float:
-        return round(entry.confidence * SOUND_CONFIDENCE, 3)
+        groups = super()._groups(text, m)
+        return {k: v for k, v in groups.items() if not any("a" <= c <= "z" for c in v)}

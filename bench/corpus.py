@@ -1,0 +1,47 @@
+"""A synthetic corpus of unique staff replies, for benchmarks (deterministic for a given seed).
+
+Replies are assembled from greetings, names, topics, times and actions, and about a third of them
+carry a forbidden or disliked phrase, roughly as in a real chat log. Every reply is unique.
+"""
+
+from __future__ import annotations
+
+import random
+
+SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘蒋蔡余杜叶程苏魏吕丁任沈姚卢"
+TITLES = ["先生", "女士", "阿姨", "叔叔", "大爷", "老师"]
+TOPICS = [
+    "楼道灯不亮", "电梯异响", "地下车库漏水", "门禁卡失效", "垃圾没有及时清运", "绿化带杂草多",
+    "楼上装修噪音", "水压太低", "停车位被占", "物业费账单有疑问", "窗户漏风", "消防通道堆放杂物",
+    "小区有蚊虫", "快递柜故障", "监控看不清", "下水道堵塞", "外墙渗水", "空调外机滴水",
+]
+TIMES = ["今天下午三点", "明天上午九点", "今晚八点前", "半小时内", "十分钟内", "下班前", "周六上午", "明早八点"]
+ACTIONS = [
+    "工程部师傅{t}上门处理", "我{t}给您回电话", "保洁{t}清理干净", "我们{t}安排人员检查",
+    "维修结果{t}发给您确认", "保安{t}到现场查看",
+]
+BAD = [
+    "这种问题连小孩子都会", "一分钱一分货", "绝对不可能有这种事情发生", "你要去工程部，这不是我们的事",
+    "嗯，我不太清楚", "我绝对没说过这种话", "我不懂，我不会", "公司的规定就是这样的", "你看不懂中文吗",
+    "改天再联系你", "师傅可能下午过来", "按流程要先报上级审批", "这个不行", "这是基本常识",
+    "估计下周能修好", "没办法，师傅都下班了",
+]
+
+
+def replies(n: int, seed: int = 7) -> list[str]:
+    rng = random.Random(seed)
+    out: set[str] = set()
+    while len(out) < n:
+        name = rng.choice(SURNAMES) + rng.choice(TITLES)
+        room = f"{rng.randint(1, 30)}栋{rng.randint(1, 6)}单元{rng.randint(101, 3204)}"
+        topic = rng.choice(TOPICS)
+        action = rng.choice(ACTIONS).format(t=rng.choice(TIMES))
+        parts = [f"{name}您好", f"您反映的{room}{topic}的问题我们已经收到"]
+        if rng.random() < 0.35:
+            parts.append(rng.choice(BAD))
+        else:
+            parts.append(action)
+        if rng.random() < 0.5:
+            parts.append(rng.choice(["谢谢您的耐心", "给您添麻烦了", "有问题随时联系我", "您看这样可以吗"]))
+        out.add("，".join(parts) + "。")
+    return sorted(out)

@@ -1,0 +1,207 @@
+"""What the engine finds: each category, the hard negatives, positives, verdicts, scores and the
+report's invariants, on single replies and on labelled sets."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.taxonomy import taxonomy
+from tests.conftest import DATA, SHARED, labelled_rows
+
+# the deck's ten sentences and the issue's paraphrases of each
+FORBIDDEN = [
+    ("这种问题连小孩子都会。", "F01"),
+    ("这都不会？我家孩子都会弄", "F01"),
+    ("你要知道，一分钱一分货。", "F02"),
+    ("就交这点物业费，还想要五星级酒店的服务啊", "F02"),
+    ("绝对不可能有这种事情发生。", "F03"),
+    ("怎么可能漏水，那水管去年才换的", "F03"),
+    ("你要去工程部，这不是我们的事。", "F04"),
+    ("停车的事找停车场那边去，跟我们客服没关系", "F04"),
+    ("嗯，我不太清楚。", "F05"),
+    ("这我哪知道", "F05"),
+    ("我绝对没说过这种话。", "F06"),
+    ("我可从来没说过物业费能减免啊", "F06"),
+    ("我不懂，我不会。", "F07"),
+    ("电路的东西我一窍不通", "F07"),
+    ("公司的规定就是这样的。", "F08"),
+    ("这是公司定的制度，谁来都一样", "F08"),
+    ("你看不懂中文吗。", "F09"),
+    ("你是看不懂字还是怎么的", "F09"),
+    ("改天再联系你。", "F10"),
+    ("等过几天有空了再给你答复", "F10"),
+]
+
+DISLIKED = [
+    ("我们的流程是先登记，再报主管审批，审批通过才能派工。", "D1"),
+    ("遛狗要牵绳，这是基本常识。", "D2"),
+    ("这个月的物业费不能减免。", "D3"),
+    ("师傅可能下午过来。", "D4"),
+]
+
+HARD_NEGATIVES = [
+    "不好意思让您久等了",
+    "不客气",
+    "没关系您慢慢说",
+    "您放心，我们一定不会让您久等",
+    "您有不清楚的地方随时问我",
+    "我已经问清楚了",
+    "连小朋友都夸新滑梯好玩",
+    "我现在就联系工程部的陈师傅，半小时内给您回电话",
+    "为了您的安全，请不要在楼道里堆放杂物",
+    "为了您的安全，维修期间请不要使用这部电梯",
+    "没问题，那我们改天上门，具体时间您来定",
+]
+
+
+@pytest.mark.parametrize("text,code", FORBIDDEN)
+def test_findings_forbidden_phrase_blocks(checker, text, code):
+    report = checker.check(text)
+    assert code in {f.category for f in report.findings}
+    assert report.verdict == "block"
+    f = next(f for f in report.findings if f.category == code)
+    assert f.severity == "error" and 0 < f.confidence <= 1 and f.message and 1 <= len(f.suggestions) <= 3
+
+
+@pytest.mark.parametrize("text,code", DISLIKED)
+def test_findings_disliked_wording_warns(checker, text, code):
+    report = checker.check(text)
+    assert {f.category for f in report.findings} == {code}
+    assert report.verdict == "warn"
+    assert report.findings[0].severity == "warning"
+
+
+@pytest.mark.parametrize("text", HARD_NEGATIVES)
+def test_findings_hard_negatives_pass(checker, text):
+    report = checker.check(text)
+    assert report.findings == ()
+    assert report.verdict == "pass"
+    assert report.rewrite == text
+
+
+def test_findings_positives_are_reported(checker):
+    report = checker.check("王先生您好，您看这样可以吗：师傅今天下午三点前一定上门，没问题。")
+    assert {p.category for p in report.positives} == {"P1", "P2", "P3", "P4", "P5"}
+    assert report.verdict == "pass"
+    assert report.score == 100
+    for p in report.positives:
+        assert report.text[p.start : p.end] == p.match
+
+
+def test_findings_score_orders_replies(checker):
+    plain = checker.check("收到。").score
+    liked = checker.check("王先生您好，师傅今天下午三点前一定上门。").score
+    warned = checker.check("师傅可能下午过来。").score
+    blocked = checker.check("改天再联系你。").score
+    assert blocked < warned < plain < liked
+    assert 0 <= blocked <= 40 and warned <= 79 and plain >= 60
+
+
+def test_findings_forbidden_phrase_not_repeated_as_parent(checker):
+    # 绝对不可能 is F03; its parent D3 is not reported again on the same words
+    report = checker.check("绝对不可能有这种事情发生。")
+    assert [f.category for f in report.findings] == ["F03"]
+
+
+def test_findings_findings_are_spacy_spans(checker):
+    doc = checker.nlp("嗯，我不太清楚，改天再联系你。")
+    assert [s.label_ for s in doc.spans["huashu"]] == ["F05", "F10"]
+    assert all(s.text for s in doc.spans["huashu"])
+
+
+def test_findings_empty_text(checker):
+    report = checker.check("")
+    assert report.verdict == "pass" and report.findings == () and report.rewrite == ""
+
+
+def test_findings_rejects_non_text(checker):
+    with pytest.raises(TypeError):
+        checker.check(None)
+    with pytest.raises(TypeError):
+        list(checker.check_many(["好的", 3]))
+
+
+def test_findings_long_text_is_checked_whole(checker):
+    text = ("您好，门禁卡已经激活。" * 5000 + "改天再联系你。" + "谢谢您的耐心。" * 7000)[:100_000]
+    report = checker.check(text)
+    assert len(text) == 100_000
+    assert [f.category for f in report.findings] == ["F10"]
+    f = report.findings[0]
+    assert text[f.start : f.end] == f.match
+    assert "改天" not in report.rewrite
+
+
+def test_findings_one_long_run_is_fast(checker):
+    import time
+
+    started = time.perf_counter()
+    checker.check("我" * 100_000)
+    assert time.perf_counter() - started < 10
+
+
+# ---- labelled sets -------------------------------------------------------------------------
+
+SETS = [DATA / "generalisation.jsonl"] + ([SHARED / "eval" / "dev.jsonl"] if (SHARED / "eval" / "dev.jsonl").exists() else [])
+ROWS = [row for path in SETS for row in labelled_rows(path)]
+
+
+@pytest.fixture(scope="module")
+def reports(checker):
+    return list(checker.check_many([r["text"] for r in ROWS]))
+
+
+def test_findings_offsets_slice_to_match(reports):
+    for report in reports:
+        for f in report.findings:
+            assert report.text[f.start : f.end] == f.match and f.start < f.end
+        for p in report.positives:
+            assert report.text[p.start : p.end] == p.match
+
+
+def test_findings_check_many_equals_check(checker, reports):
+    for row, batched in zip(ROWS, reports, strict=True):
+        assert checker.check(row["text"]).to_dict() == batched.to_dict()
+
+
+def test_findings_every_rewrite_passes_the_checker(checker, reports):
+    flagged = [r for r in reports if r.findings]
+    assert len(flagged) > 150
+    for report in flagged:
+        assert report.rewrite != report.text
+        again = checker.check(report.rewrite)
+        assert again.findings == (), f"{report.text} -> {report.rewrite}: {[f.match for f in again.findings]}"
+
+
+def test_findings_rewrite_keeps_the_rest_of_the_message(checker):
+    report = checker.check("王先生您好，您反映的楼道灯问题已经记下了，改天再联系你。")
+    assert report.rewrite.startswith("王先生您好，您反映的楼道灯问题已经记下了，")
+    assert "改天" not in report.rewrite
+
+
+def _prf(tp, fp, fn):
+    p = tp / (tp + fp) if tp + fp else 1.0
+    r = tp / (tp + fn) if tp + fn else 1.0
+    return 2 * p * r / (p + r) if p + r else 0.0
+
+
+def test_findings_quality_on_own_generalisation_set(checker):
+    """Our own labelled replies (not the dev set): paraphrases, evasions, hard negatives."""
+    rows = labelled_rows(DATA / "generalisation.jsonl")
+    counts = {"F": [0, 0, 0], "D": [0, 0, 0]}
+    clean = clean_flagged = 0
+    parents = {c.code: c.parent for c in taxonomy().categories.values()}
+    for row, report in zip(rows, checker.check_many([r["text"] for r in rows]), strict=True):
+        got = {f.category for f in report.findings}
+        allowed = {parents[c] for c in row["F"]} | set(row.get("allow", []))
+        for kind in "FD":
+            want = set(row[kind])
+            have = {c for c in got if c.startswith(kind)}
+            counts[kind][0] += len(want & have)
+            counts[kind][1] += len(have - want - allowed)
+            counts[kind][2] += len(want - have)
+        if not row["F"] and not row["D"]:
+            clean += 1
+            clean_flagged += bool(got - allowed)
+    assert _prf(*counts["F"]) >= 0.95
+    assert _prf(*counts["D"]) >= 0.90
+    assert clean_flagged / clean <= 0.02
