@@ -165,7 +165,7 @@ def test_findings_check_many_equals_check(checker, reports):
 
 def test_findings_every_rewrite_passes_the_checker(checker, reports):
     flagged = [r for r in reports if r.findings]
-    assert len(flagged) > 150
+    assert len(flagged) > len(reports) / 2
     for report in flagged:
         assert report.rewrite != report.text
         again = checker.check(report.rewrite)
