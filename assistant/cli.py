@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Iterator
+from itertools import tee
 from enum import Enum
 from pathlib import Path
 from typing import Annotated, BinaryIO
@@ -28,7 +29,6 @@ app = typer.Typer(
 )
 
 EXIT_OK, EXIT_BLOCKED, EXIT_BAD_INPUT = 0, 1, 2
-BATCH = 256
 VERDICT_LABEL = {"pass": "通过", "warn": "提醒", "block": "拦截"}
 VERDICT_STYLE = {"pass": "bold green", "warn": "bold yellow", "block": "bold red"}
 SEVERITY_STYLE = {"error": "bold white on red", "warning": "black on yellow", "info": "green"}
@@ -156,8 +156,8 @@ def _jsonl_rows(stream: BinaryIO, source: str, errors: list[str]) -> Iterator[di
 
 
 def _check_jsonl(checker, path: str, fmt: OutputFormat, console: Console) -> int:
-    errors: list[str] = []
-    blocked = False
+    """Check every valid row of a JSONL stream, streaming: bad lines go to stderr as they are met,
+    reports to stdout in input order; long inputs are checked on every core (check_many)."""
     err = _stderr()
     if path == "-":
         stream, source = sys.stdin.buffer, "<标准输入>"
@@ -167,32 +167,34 @@ def _check_jsonl(checker, path: str, fmt: OutputFormat, console: Console) -> int
         except OSError as exc:
             err.print(f"{path}: 无法打开（{exc.strerror}）")
             return EXIT_BAD_INPUT
+    bad = 0
+
+    def report_errors(messages: list[str]) -> None:
+        nonlocal bad
+        for message in messages:
+            err.print(message)
+        bad += len(messages)
+        messages.clear()
+
+    blocked = False
     try:
-        rows = _jsonl_rows(stream, source, errors)
-        batch: list[dict] = []
-        reported: list[str] = []
+        errors: list[str] = []
 
-        def flush() -> bool:
-            any_blocked = False
-            for row, report in zip(batch, checker.check_many([r["text"] for r in batch]), strict=True):
-                any_blocked |= report.blocked
-                _emit(report, fmt, console, row)
-            batch.clear()
-            for message in errors:
-                err.print(message)
-            reported.extend(errors)
-            errors.clear()
-            return any_blocked
+        def valid_rows() -> Iterator[dict]:
+            for row in _jsonl_rows(stream, source, errors):
+                report_errors(errors)
+                yield row
+            report_errors(errors)
 
-        for row in rows:
-            batch.append(row)
-            if len(batch) >= BATCH:
-                blocked |= flush()
-        blocked |= flush()
+        rows_for_text, rows_for_output = tee(valid_rows())
+        reports = checker.check_many(row["text"] for row in rows_for_text)
+        for row, report in zip(rows_for_output, reports, strict=True):
+            blocked |= report.blocked
+            _emit(report, fmt, console, row)
     finally:
         if stream is not sys.stdin.buffer:
             stream.close()
-    if reported:
+    if bad:
         return EXIT_BAD_INPUT
     return EXIT_BLOCKED if blocked else EXIT_OK
 
