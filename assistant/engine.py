@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 
 from assistant import phonetics
@@ -21,6 +21,7 @@ from assistant.rules import Hit, build_matchers
 from assistant.rules.prefilter import COMMON_CHARACTERS, Prefilter
 
 _GROUP_RANK = {"forbidden": 0, "disliked": 1, "liked": 2}
+_ADDRESS = {"P1", "P2"}  # a clause that is only a name or a greeting
 _PLACEHOLDER = re.compile(r"\{(\w+)\}")
 
 
@@ -83,14 +84,21 @@ class Analyzer:
         return [hit for m, todo in zip(self._matchers, numbers) if todo for hit in m.find(text, todo)]
 
     def analyse(
-        self, original: str, token_bounds: Collection[int] | None = None, *, findings_only: bool = False
+        self,
+        original: str,
+        token_bounds: Collection[int] | None = None,
+        *,
+        findings_only: bool = False,
+        skip: Callable[[Entry], bool] | None = None,
     ) -> Analysis:
         """Findings and positives of one reply. findings_only skips the liked entries: enough to
-        prove a rewrite clean, at about half the cost."""
+        prove a rewrite clean, at less cost. skip: entries switched off for this call."""
         text = normalise(original)
         exceptions = ExceptionFilter(text)
         kept = []
         for hit in self.hits(text, findings_only):
+            if skip is not None and skip(hit.entry):
+                continue
             if not exceptions.allows(hit):
                 continue
             if hit.entry.boundary == "word" and token_bounds is not None:
@@ -103,11 +111,15 @@ class Analyzer:
         findings: list[tuple[Finding, Hit]] = []
         positives: list[Positive] = []
         for hit in accepted:
-            start, end = text.to_original(hit.start, hit.end)
-            if bounds:
-                start, end = _snap(bounds, start, end)
+            if not hit.entry.is_finding:
+                start, end = text.to_original(hit.start, hit.end)
+                if bounds:
+                    start, end = _snap(bounds, start, end)
+                positives.append(Positive(hit.entry.category, start, end, original[start:end]))
+        for hit in accepted:
             entry = hit.entry
             if entry.is_finding:
+                start, end = self._region(text, hit, positives, bounds)
                 finding = Finding(
                     rule_id=entry.id,
                     category=entry.category,
@@ -120,11 +132,31 @@ class Analyzer:
                     confidence=round(hit.confidence, 3),
                 )
                 findings.append((finding, hit))
-            else:
-                positives.append(Positive(entry.category, start, end, original[start:end]))
         findings.sort(key=lambda fh: (fh[0].start, -(fh[0].end - fh[0].start), fh[0].rule_id))
         positives.sort(key=lambda p: (p.start, -(p.end - p.start), p.category))
         return Analysis(text, findings, positives)
+
+    @staticmethod
+    def _region(text: Normalised, hit: Hit, positives: list[Positive], bounds) -> tuple[int, int]:
+        """What a finding covers: the words found, or the clause or sentence its rewrites replace
+        (rewrite_scope), so that every suggestion is a replacement for exactly [start, end). A
+        sentence keeps a leading form of address (王阿姨，) outside the finding."""
+        scope = hit.entry.rewrite_scope
+        if scope == "span":
+            start, end = text.to_original(hit.start, hit.end)
+            return _snap(bounds, start, end) if bounds else (start, end)
+        if scope == "clause":
+            return text.to_original(*text.clause_at(hit.start, hit.end))
+        lo, hi = text.sentence_at(hit.start, hit.end)
+        clauses = [c for c in text.clauses() if lo <= c[0] < hi]
+        if len(clauses) > 1 and clauses[0][1] <= hit.start:
+            first = text.to_original(*clauses[0])
+            covered = sum(
+                p.end - p.start for p in positives if p.category in _ADDRESS and first[0] <= p.start < first[1]
+            )
+            if covered and covered >= (first[1] - first[0]) - 1:
+                lo = clauses[1][0]
+        return text.to_original(lo, hi)
 
     def _resolve(self, hits: list[Hit]) -> list[Hit]:
         """Keep the strongest hit where hits collide: forbidden > disliked > liked, then confidence,

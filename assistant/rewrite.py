@@ -2,9 +2,8 @@
 
 Each entry says how much it replaces (rewrite_scope): a word (可能 -> 预计), its clause (a
 half-replaced 跟我们客服没关系 reads worse than none) or its sentence (a procedure explained over
-several clauses). Edits that touch, or that sit in neighbouring clauses of one sentence, merge
-into one, worded by the most severe finding. A sentence-wide edit keeps a leading form of address
-(王阿姨，) so the reply still speaks to the resident. The candidate is checked again; what is still
+several clauses); the finding covers exactly that. Edits that touch, or that sit in neighbouring
+clauses of one sentence, merge into one, worded by the most severe finding. The candidate is checked again; what is still
 found is replaced in the next round, and a reply that cannot be mended becomes a safe commitment.
 """
 
@@ -24,7 +23,6 @@ _CLAUSE_PUNCT = "，,；;：:。！!？?…\n"
 _SENTENCE_PUNCT = "。！!？?\n"
 _SEPARATORS = _CLAUSE_PUNCT + " \t\u3000"
 _QUESTION_ENDINGS = ("吗", "呢", "？", "?")
-_ADDRESS_CATEGORIES = {"P1", "P2"}
 
 
 @dataclass(slots=True)
@@ -37,37 +35,19 @@ class _Edit:
     category: str
 
 
-def _address_end(analysis: Analysis, lo: int, hi: int) -> int:
-    """Skeleton index where a sentence's content starts, after a leading 王阿姨， or 您好，."""
-    text = analysis.text
-    clauses = [c for c in text.clauses() if lo <= c[0] < hi]
-    if len(clauses) < 2:
-        return lo
-    first_lo, first_hi = clauses[0]
-    start, end = text.to_original(first_lo, first_hi)
-    covered = sum(
-        p.end - p.start for p in analysis.positives if p.category in _ADDRESS_CATEGORIES and start <= p.start < end
-    )
-    return clauses[1][0] if covered and covered >= (end - start) - 1 else lo
-
-
 def _edits(analysis: Analysis) -> list[_Edit]:
-    text = analysis.text
-    edits = []
-    for finding, hit in analysis.findings:
-        scope = hit.entry.rewrite_scope
-        if scope == "span":
-            start, end = finding.start, finding.end
-        else:
-            if scope == "sentence":
-                lo, hi = text.sentence_at(hit.start, hit.end)
-                lo = min(_address_end(analysis, lo, hi), hit.start)
-            else:
-                lo, hi = text.clause_at(hit.start, hit.end)
-            start, end = text.to_original(lo, hi)
-        replacement = finding.suggestions[0] if finding.suggestions else ""
-        edits.append(_Edit(start, end, replacement, _SEVERITY_RANK[finding.severity], scope != "span", finding.category))
-    return edits
+    """A finding already covers what its first suggestion replaces (engine.Analyzer._region)."""
+    return [
+        _Edit(
+            f.start,
+            f.end,
+            f.suggestions[0] if f.suggestions else "",
+            _SEVERITY_RANK[f.severity],
+            hit.entry.rewrite_scope != "span",
+            f.category,
+        )
+        for f, hit in analysis.findings
+    ]
 
 
 def _related(a: str, b: str) -> bool:

@@ -172,6 +172,18 @@ def test_findings_every_rewrite_passes_the_checker(checker, reports):
         assert again.findings == (), f"{report.text} -> {report.rewrite}: {[f.match for f in again.findings]}"
 
 
+def test_findings_each_suggestion_replaces_its_range(checker, reports):
+    """Suggestions are replacements for [start, end) (what LanguageTool clients and the web page
+    apply): applying one removes that finding and leaves the rest of the reply as it was."""
+    for report in reports:
+        for f in report.findings:
+            for s in f.suggestions[:1]:
+                fixed = report.text[: f.start] + s + report.text[f.end :]
+                again = checker.check(fixed)
+                still = [g for g in again.findings if g.rule_id == f.rule_id and g.start < f.start + len(s) and g.end > f.start]
+                assert not still, f"{report.text} -> {fixed}"
+
+
 def test_findings_rewrite_keeps_the_rest_of_the_message(checker):
     report = checker.check("王先生您好，您反映的楼道灯问题已经记下了，改天再联系你。")
     assert report.rewrite.startswith("王先生您好，您反映的楼道灯问题已经记下了，")
