@@ -246,43 +246,79 @@ def rules(
     """列出所有规则：编号、类别、说明和示例。"""
     from rich.table import Table
 
-    lexicon = _checker(lexicon_dir).lexicon
     names = taxonomy().categories
-    entries = [e for e in lexicon.entries if category is None or e.category == category.upper()]
-    if category is not None and category.upper() not in names:
+    code = category.upper() if category else None
+    if code is not None and code not in names:
         _stderr().print(f"未知类别 {category}，可用：{'、'.join(names)}")
         raise typer.Exit(EXIT_BAD_INPUT)
+    described = _checker(lexicon_dir).lexicon.describe(code)
     if fmt is OutputFormat.json:
-        data = [
-            {
-                "rule_id": e.id,
-                "category": e.category,
-                "category_name": names[e.category].name,
-                "severity": e.severity,
-                "message": e.message,
-                "examples": {
-                    "flag": [x.text for x in e.examples.flag],
-                    "pass": list(e.examples.pass_),
-                },
-                "rewrites": list(e.rewrites),
-            }
-            for e in entries
-        ]
-        sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+        sys.stdout.write(json.dumps(described, ensure_ascii=False, indent=2) + "\n")
         return
     table = Table(title="话术规则", show_lines=True)
     for column in ("规则", "类别", "级别", "说明", "示例（会标出）", "示例（不标出）"):
         table.add_column(column, overflow="fold")
-    for e in entries:
+    for rule in described:
         table.add_row(
-            e.id,
-            f"{e.category} {names[e.category].name}",
-            {"error": "禁止", "warning": "提醒", "info": "加分"}[e.severity],
-            e.message or names[e.category].meaning,
-            "\n".join(x.text.replace("[[", "【").replace("]]", "】") for x in e.examples.flag[:2]),
-            "\n".join(e.examples.pass_[:2]),
+            rule["rule_id"],
+            f"{rule['category']} {rule['category_name']}",
+            {"error": "禁止", "warning": "提醒", "info": "加分"}[rule["severity"]],
+            rule["message"],
+            "\n".join(x.replace("[[", "【").replace("]]", "】") for x in rule["examples"]["flag"][:2]),
+            "\n".join(rule["examples"]["pass"][:2]),
         )
     Console(soft_wrap=False).print(table)
+
+
+@app.command()
+def serve(
+    host: Annotated[str | None, typer.Option(help="监听地址（默认 127.0.0.1，环境变量 HUASHU_HOST）。")] = None,
+    port: Annotated[int | None, typer.Option(help="端口（默认 8000，HUASHU_PORT）。")] = None,
+    workers: Annotated[int | None, typer.Option(help="工作进程数（默认 1，HUASHU_WORKERS）。")] = None,
+    allow_open: Annotated[
+        bool, typer.Option("--allow-open", help="未配置 API 密钥时也允许监听非本机地址。")
+    ] = False,
+    lexicon_dir: LexiconDirs = None,
+) -> None:
+    """启动 HTTP 服务：API、聊天插件筛查接口和员工网页（默认 http://127.0.0.1:8000）。"""
+    from pydantic import ValidationError
+
+    from api.server import ServeRefused
+    from api.server import serve as run_server
+    from assistant.settings import Settings
+
+    overrides = {
+        k: v
+        for k, v in {"host": host, "port": port, "workers": workers, "lexicon_dirs": lexicon_dir}.items()
+        if v is not None
+    }
+    if allow_open:
+        overrides["allow_open"] = True
+    try:
+        settings = Settings(**overrides)
+    except ValidationError as exc:
+        _stderr().print(f"设置有误：{exc}")
+        raise typer.Exit(EXIT_BAD_INPUT) from None
+    try:
+        run_server(settings)
+    except ServeRefused as exc:
+        _stderr().print(str(exc))
+        raise typer.Exit(EXIT_BAD_INPUT) from None
+
+
+@app.command("hash-key")
+def hash_key(
+    key: Annotated[str, typer.Argument(help="API 密钥；用 - 从标准输入读取（避免留在命令历史里）。")],
+) -> None:
+    """打印密钥的 sha256 摘要行，写入 HUASHU_API_KEY_FILE 指定的文件。"""
+    from api.security import key_line
+
+    if key == "-":
+        key = sys.stdin.readline().strip()
+    if not key:
+        _stderr().print("密钥为空。")
+        raise typer.Exit(EXIT_BAD_INPUT)
+    sys.stdout.write(key_line(key) + "\n")
 
 
 def main() -> None:

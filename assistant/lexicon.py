@@ -173,6 +173,23 @@ class Lexicon:
                 return e
         raise KeyError(entry_id)
 
+    def describe(self, category: str | None = None) -> list[dict]:
+        """The rules as the CLI and the API list them."""
+        names = taxonomy().categories
+        return [
+            {
+                "rule_id": e.id,
+                "category": e.category,
+                "category_name": names[e.category].name,
+                "severity": e.severity,
+                "message": e.message or names[e.category].meaning,
+                "examples": {"flag": [x.text for x in e.examples.flag], "pass": list(e.examples.pass_)},
+                "rewrites": list(e.rewrites),
+            }
+            for e in self.entries
+            if category is None or e.category == category
+        ]
+
     def words(self) -> set[str]:
         """Plain Chinese words of the lexicon, for the segmenter's dictionary."""
         out = {w for ws in self.sets.values() for w in ws}

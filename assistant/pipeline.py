@@ -8,12 +8,12 @@ and the full analysis on doc.user_data["huashu"].
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from itertools import chain, islice
 from pathlib import Path
 
 from assistant.engine import Analysis, Analyzer
-from assistant.lexicon import Lexicon, load_lexicon
+from assistant.lexicon import Entry, Lexicon, load_lexicon
 from assistant.parallel import check_in_workers, default_workers
 from assistant.report import Report
 from assistant.rewrite import rewrite
@@ -38,11 +38,15 @@ class HuashuComponent:
         self.analyzer = analyzer
 
     def __call__(self, doc):
+        return self.annotate(doc)
+
+    def annotate(self, doc, skip: Callable[[Entry], bool] | None = None):
+        """Analyse the Doc (leaving out entries `skip` selects) and record the result on it."""
         text = doc_text(doc)
         bounds = doc.user_data.get(BOUNDS_KEY)
         if bounds is None:
             bounds = sorted({t.idx for t in doc} | {t.idx + len(t.text) for t in doc} | {0})
-        analysis = self.analyzer.analyse(text, bounds)
+        analysis = self.analyzer.analyse(text, bounds, skip=skip)
         spans = []
         for finding, _hit in analysis.findings:
             span = doc.char_span(finding.start, finding.end, label=finding.category, alignment_mode="expand")
@@ -99,12 +103,12 @@ class Checker:
     def lexicon(self) -> Lexicon:
         return self.component.analyzer.lexicon
 
-    def analyse(self, text: str) -> Analysis:
+    def analyse(self, text: str, skip: Callable[[Entry], bool] | None = None) -> Analysis:
         """Findings without building a Doc: enough to prove a rewrite clean (word boundaries only
         ever remove hits, so a text clean without them is clean with them)."""
-        return self.component.analyzer.analyse(text, findings_only=True)
+        return self.component.analyzer.analyse(text, findings_only=True, skip=skip)
 
-    def _report(self, doc) -> Report:
+    def _report(self, doc, skip: Callable[[Entry], bool] | None = None) -> Report:
         analysis: Analysis = doc.user_data[ANALYSIS_KEY]
         text = doc_text(doc)
         findings = tuple(f for f, _ in analysis.findings)
@@ -116,20 +120,27 @@ class Checker:
             score=score,
             findings=findings,
             positives=positives,
-            rewrite=rewrite(text, analysis, self.analyse),
+            rewrite=rewrite(text, analysis, lambda t: self.analyse(t, skip)),
         )
 
-    def doc(self, text: str):
+    def doc(self, text: str, skip: Callable[[Entry], bool] | None = None):
         """nlp(text), minus Language.__call__'s per-call bookkeeping (the same components run)."""
         doc = self.nlp.make_doc(text)
         for _name, proc in self.nlp.pipeline:
-            doc = proc(doc)
+            doc = proc.annotate(doc, skip) if proc is self.component else proc(doc)
         return doc
 
-    def check(self, text: str) -> Report:
+    def check(
+        self, text: str, *, disabled_rules: Collection[str] = (), disabled_categories: Collection[str] = ()
+    ) -> Report:
+        """One reply's report; rules and categories can be switched off for this call."""
         if not isinstance(text, str):
             raise TypeError(f"check() takes a str, not {type(text).__name__}")
-        return self._report(self.doc(text))
+        skip = None
+        if disabled_rules or disabled_categories:
+            rules, categories = frozenset(disabled_rules), frozenset(disabled_categories)
+            skip = lambda entry: entry.id in rules or entry.category in categories  # noqa: E731
+        return self._report(self.doc(text, skip), skip)
 
     def check_many(self, texts: Iterable[str], workers: int | None = None) -> Iterator[Report]:
         """Reports in input order, streamed, so any number of texts is checked in flat memory.

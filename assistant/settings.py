@@ -1,7 +1,7 @@
 """All configuration in one place, read from HUASHU_* environment variables (pydantic-settings).
 
 Adapters build a Settings (the CLI from its flags, the server from the environment) and pass it
-down; nothing reads the environment anywhere else.
+down; nothing reads the environment anywhere else. Every field is documented in the README.
 """
 
 from __future__ import annotations
@@ -9,17 +9,44 @@ from __future__ import annotations
 import os
 from functools import lru_cache
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
-from pydantic import field_validator
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+Action = Literal["allow", "warn", "block"]
+
+
+class ChannelPolicy(BaseModel):
+    """What /v1/screen does with each kind of finding on one channel."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    forbidden: Action = "block"
+    disliked: Action = "warn"
+    min_confidence: Annotated[float, Field(ge=0, le=1)] = 0.0  # findings below it are ignored
 
 
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="HUASHU_", extra="ignore", env_ignore_empty=True)
 
-    # company lexicon directories, loaded after the built-in ones (os.pathsep-separated in the env)
+    # engine: company lexicon directories, loaded after the built-in ones (os.pathsep-separated)
     lexicon_dirs: Annotated[list[Path], NoDecode] = []
+
+    # server
+    host: str = "127.0.0.1"
+    port: Annotated[int, Field(ge=0, le=65535)] = 8000
+    workers: Annotated[int, Field(ge=1, le=64)] = 1
+    allow_open: bool = False  # bind beyond loopback without API keys
+    api_keys: Annotated[list[SecretStr], NoDecode] = []  # comma-separated
+    api_key_file: Path | None = None  # lines of "sha256:<hex>" (huashu hash-key), # comments
+    max_body_bytes: Annotated[int, Field(ge=1024)] = 64 * 1024
+    max_text_chars: Annotated[int, Field(ge=1)] = 10_000
+    max_batch_items: Annotated[int, Field(ge=1)] = 1_000
+    default_policy: ChannelPolicy = ChannelPolicy()
+    channel_policies: dict[str, ChannelPolicy] = {}  # JSON: {"vip": {"disliked": "block"}}
+    log_level: Literal["debug", "info", "warning", "error"] = "info"
+    log_content: bool = False  # message text in logs: off, staff messages hold residents' data
 
     @field_validator("lexicon_dirs", mode="before")
     @classmethod
@@ -27,6 +54,16 @@ class Settings(BaseSettings):
         if isinstance(value, str):
             return [p for p in value.split(os.pathsep) if p.strip()]
         return value
+
+    @field_validator("api_keys", mode="before")
+    @classmethod
+    def _split_keys(cls, value):
+        if isinstance(value, str):
+            return [k.strip() for k in value.split(",") if k.strip()]
+        return value
+
+    def policy_for(self, channel: str) -> ChannelPolicy:
+        return self.channel_policies.get(channel, self.default_policy)
 
 
 @lru_cache(maxsize=1)

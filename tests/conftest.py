@@ -56,3 +56,87 @@ def run_env(tmp_path):
     env.pop("HUASHU_LEXICON_DIRS", None)
     env["XDG_CACHE_HOME"] = str(tmp_path / "cache")
     return env
+
+
+# ---- a real server on loopback ----------------------------------------------------------------
+
+import socket  # noqa: E402
+import subprocess  # noqa: E402
+import time  # noqa: E402
+from dataclasses import dataclass  # noqa: E402
+
+import httpx  # noqa: E402
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@dataclass
+class Server:
+    url: str
+    process: subprocess.Popen
+    log_path: Path
+
+    def log(self) -> str:
+        return self.log_path.read_text(encoding="utf-8", errors="replace")
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+
+
+def start_server(tmp: Path, env: dict, *args: str, ready_timeout: float = 60) -> Server:
+    """`huashu serve` as a subprocess on a free loopback port, once /readyz says ready."""
+    port = free_port()
+    log_path = tmp / f"server-{port}.log"
+    process = subprocess.Popen(
+        [*huashu_command(), "serve", "--port", str(port), *args],
+        stdout=log_path.open("wb"),
+        stderr=subprocess.STDOUT,
+        env=env,
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + ready_timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"server exited with {process.returncode}:\n{log_path.read_text()}")
+        try:
+            if httpx.get(f"{url}/readyz", timeout=1).status_code == 200:
+                return Server(url, process, log_path)
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.1)
+    process.kill()
+    raise RuntimeError(f"server not ready after {ready_timeout}s:\n{log_path.read_text()}")
+
+
+def server_env(tmp: Path, **extra: str) -> dict:
+    env = dict(os.environ)
+    for key in list(env):
+        if key.startswith("HUASHU_"):
+            del env[key]
+    env["XDG_CACHE_HOME"] = str(tmp / "cache")
+    env.update(extra)
+    return env
+
+
+@pytest.fixture(scope="session")
+def server(tmp_path_factory):
+    """The default server: no keys, default policies, plus a 'vip' channel where disliked blocks."""
+    tmp = tmp_path_factory.mktemp("server")
+    srv = start_server(tmp, server_env(tmp, HUASHU_CHANNEL_POLICIES='{"vip": {"disliked": "block"}}'))
+    yield srv
+    srv.stop()
+
+
+@pytest.fixture(scope="session")
+def client(server):
+    with httpx.Client(base_url=server.url, timeout=30) as c:
+        yield c

@@ -1,0 +1,80 @@
+"""The FastAPI application: create_app() wires settings, engine, middleware, errors and routes."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
+
+from api import errors
+from api.middleware import BodyLimit, RequestContext
+from api.routes import admin, check, health, screen, web
+from api.security import KeyStore
+from api.state import EngineState
+from assistant.lexicon import LexiconError
+from assistant.settings import Settings, get_settings
+
+log = logging.getLogger("huashu")
+
+DESCRIPTION = """
+Huashu (话术) checks what property-management staff are about to send to residents: the ten
+forbidden phrases of complaint handling (F01-F10), disliked wording (D1-D4) and liked wording
+(P1-P5), with reasons in Chinese, replacement wordings and a rewrite that passes the checker.
+
+Offsets (`start`, `end`) are Python string indices (Unicode code points) into the text sent.
+Errors are JSON: `{"error": {"code", "message", "details"}, "request_id"}`.
+When API keys are configured, `/v1/screen`, `/v1/check/batch` and `/v1/admin/*` need
+`Authorization: Bearer <key>`.
+"""
+
+
+async def _reload_logged(state: EngineState) -> None:
+    try:
+        await state.reload()
+    except LexiconError as exc:
+        log.error("reload_refused", extra={"error": str(exc)})
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or get_settings()
+    keys = KeyStore(settings)
+    state = EngineState(settings.lexicon_dirs)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI):
+        loop = asyncio.get_running_loop()
+        loading = loop.create_task(_reload_logged(state))
+        try:
+            loop.add_signal_handler(signal.SIGHUP, lambda: loop.create_task(_reload_logged(state)))
+        except (NotImplementedError, RuntimeError, ValueError, AttributeError):  # not the main thread / Windows
+            pass
+        yield
+        if not loading.done():
+            loading.cancel()
+
+    app = FastAPI(
+        title="话术 Huashu API",
+        version="0.1.0",
+        description=DESCRIPTION,
+        lifespan=lifespan,
+        openapi_tags=[
+            {"name": "check", "description": "Check replies"},
+            {"name": "screen", "description": "The chat-plugin endpoint"},
+            {"name": "admin", "description": "Operations"},
+            {"name": "health", "description": "Probes"},
+        ],
+    )
+    app.state.settings = settings
+    app.state.keys = keys
+    app.state.engine = state
+    errors.install(app)
+    for router in (check.router, screen.router, admin.router, health.router, web.router):
+        app.include_router(router)
+    app.mount("/static", StaticFiles(directory=web.STATIC), name="static")
+    app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
+    app.add_middleware(RequestContext)
+    return app

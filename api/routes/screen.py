@@ -1,0 +1,37 @@
+"""POST /v1/screen: what a WeChat/WeCom/CRM integration calls before sending a staff message."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+
+from api.deps import CheckerDep, KeyRequired, SettingsDep
+from api.models import Error, ScreenRequest, ScreenResponse
+from api.responses import JSONResponse
+from api.routes.check import ERRORS, require_length
+from api.screening import screen
+
+router = APIRouter(prefix="/v1", tags=["screen"])
+
+
+@router.post(
+    "/screen",
+    operation_id="screenMessage",
+    summary="Screen an outgoing staff message",
+    response_model=None,
+    responses={200: {"model": ScreenResponse}, 401: {"model": Error}, **ERRORS},
+    dependencies=[KeyRequired],
+)
+async def screen_message(body: ScreenRequest, request: Request, checker: CheckerDep, settings: SettingsDep):
+    """`action` is allow, warn or block under the channel's policy; `suggested_message` is a
+    version without findings. Needs an API key when keys are set."""
+    require_length(body.message, settings.max_text_chars, "message")
+    report = checker.check(body.message)
+    request.app.state.engine.counted()
+    result = screen(report, settings.policy_for(body.channel))
+    request.state.log = {
+        "channel": body.channel,
+        "action": result["action"],
+        "categories": sorted({f["category"] for f in result["findings"]}),
+        **({"message": body.message} if settings.log_content else {}),
+    }
+    return JSONResponse(result)

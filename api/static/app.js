@@ -1,0 +1,148 @@
+// The staff page: check a draft with POST /v1/check, show the findings inline with reasons and
+// suggestions, apply a suggestion or the whole rewrite with one click, copy the final text.
+// Offsets from the API are Unicode code points; JavaScript strings count UTF-16 units, so all
+// slicing here goes through Array.from(text) (one element per code point).
+"use strict";
+
+const $ = (id) => document.getElementById(id);
+const draft = $("draft");
+const VERDICT = { pass: "通过", warn: "提醒", block: "拦截" };
+let categoryNames = {};
+let last = null;
+
+function el(tag, props = {}, children = []) {
+  const node = document.createElement(tag);
+  for (const [k, v] of Object.entries(props)) {
+    if (k === "dataset") Object.assign(node.dataset, v);
+    else if (k === "text") node.textContent = v;
+    else node.setAttribute(k, v);
+  }
+  for (const c of children) node.append(c);
+  return node;
+}
+
+function setStatus(message) { $("status").textContent = message; }
+
+async function loadCategoryNames() {
+  try {
+    const res = await fetch("/v1/rules");
+    if (!res.ok) return;
+    for (const rule of await res.json()) categoryNames[rule.category] = rule.category_name;
+  } catch (e) { /* names are a nicety; codes still show */ }
+}
+
+function renderHighlighted(report) {
+  const chars = Array.from(report.text);
+  const cuts = new Set([0, chars.length]);
+  for (const f of report.findings) { cuts.add(f.start); cuts.add(f.end); }
+  const points = [...cuts].sort((a, b) => a - b);
+  const box = $("highlighted");
+  box.replaceChildren();
+  for (let i = 0; i + 1 < points.length; i++) {
+    const [a, b] = [points[i], points[i + 1]];
+    const piece = chars.slice(a, b).join("");
+    const covering = report.findings.filter((f) => f.start <= a && b <= f.end);
+    if (!covering.length) { box.append(piece); continue; }
+    const worst = covering.some((f) => f.severity === "error") ? "error" : "warning";
+    box.append(el("mark", { class: worst, title: covering.map((f) => f.message).join("\n"), text: piece }));
+  }
+}
+
+function applyAt(start, end, replacement) {
+  const chars = Array.from(draft.value);
+  draft.value = chars.slice(0, start).join("") + replacement + chars.slice(end).join("");
+}
+
+function renderFindings(report) {
+  const list = $("findings");
+  list.replaceChildren();
+  $("findings-block").classList.toggle("hidden", report.findings.length === 0);
+  for (const f of report.findings) {
+    const suggestions = el("div", { class: "suggestions" });
+    for (const s of f.suggestions) {
+      const b = el("button", { class: "suggestion", type: "button", "data-testid": "apply-suggestion", text: "改为：" + s });
+      b.addEventListener("click", () => {
+        if (draft.value !== report.text) { setStatus("原文已改动，请重新检查后再采用建议"); return; }
+        applyAt(f.start, f.end, s);
+        check();
+      });
+      suggestions.append(b);
+    }
+    const name = categoryNames[f.category] || "";
+    list.append(el("li", { "data-testid": "finding", dataset: { category: f.category, severity: f.severity } }, [
+      el("span", { class: "tag " + f.severity, text: `${f.category} ${name}` }),
+      el("span", { class: "quote", text: `“${f.match}”` }),
+      el("div", { class: "reason", text: f.message }),
+      suggestions,
+    ]));
+  }
+}
+
+function renderPositives(report) {
+  const list = $("positives");
+  list.replaceChildren();
+  $("positives-block").classList.toggle("hidden", report.positives.length === 0);
+  for (const p of report.positives) {
+    list.append(el("li", { text: `${categoryNames[p.category] || p.category}：“${p.match}”` }));
+  }
+}
+
+function render(report) {
+  last = report;
+  $("result").classList.remove("hidden");
+  const verdict = $("verdict");
+  verdict.textContent = VERDICT[report.verdict];
+  verdict.className = "verdict " + report.verdict;
+  verdict.dataset.verdict = report.verdict;
+  $("score").textContent = `得分 ${report.score}`;
+  renderHighlighted(report);
+  renderFindings(report);
+  renderPositives(report);
+  const rewriting = report.findings.length > 0;
+  $("rewrite-block").classList.toggle("hidden", !rewriting);
+  $("rewrite").textContent = rewriting ? report.rewrite : "";
+}
+
+async function check() {
+  const text = draft.value;
+  if (!text.trim()) { setStatus("请先输入要检查的回复"); return; }
+  const button = $("check");
+  button.disabled = true;
+  setStatus("检查中…");
+  try {
+    const res = await fetch("/v1/check", {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ text }),
+    });
+    const body = await res.json();
+    if (!res.ok) { setStatus(body.error ? body.error.message : `出错了（${res.status}）`); return; }
+    render(body);
+    setStatus(body.verdict === "pass" ? "可以发送" : "");
+  } catch (e) {
+    setStatus("无法连接服务，请稍后再试");
+  } finally {
+    button.disabled = false;
+  }
+}
+
+async function copyDraft() {
+  const text = draft.value;
+  try {
+    await navigator.clipboard.writeText(text);
+  } catch (e) {
+    draft.select();
+    document.execCommand("copy");
+  }
+  setStatus("已复制");
+}
+
+$("check").addEventListener("click", check);
+$("copy").addEventListener("click", copyDraft);
+$("apply-rewrite").addEventListener("click", () => {
+  if (!last) return;
+  draft.value = last.rewrite;
+  check();
+});
+draft.addEventListener("keydown", (e) => { if (e.key === "Enter" && (e.ctrlKey || e.metaKey)) check(); });
+loadCategoryNames();

@@ -1,0 +1,293 @@
+"""The HTTP API on a real uvicorn server on loopback: reports equal the engine's, limits, errors,
+keys, policies, reloads, logs."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import textwrap
+import time
+
+import httpx
+import pytest
+
+from tests.conftest import free_port, huashu_command, server_env, start_server
+
+TOO_LONG = "好" * 10_001
+
+
+def post_raw(client, path, body: bytes, **headers):
+    return client.post(path, content=body, headers={"content-type": "application/json", **headers})
+
+
+def test_api_health_and_ready(client):
+    assert client.get("/healthz").json() == {"status": "ok"}
+    ready = client.get("/readyz").json()
+    assert ready["status"] == "ready" and ready["version"] >= 1 and ready["rules"] > 10
+
+
+@pytest.mark.parametrize(
+    "text", ["您好，改天再联系你。", "师傅可能下午过来。", "王先生您好，师傅今天下午三点前一定上门。", "这 种 问 题 连 小 孩 子 都 会 😅"]
+)
+def test_api_check_returns_the_engine_report(client, checker, text):
+    response = client.post("/v1/check", json={"text": text})
+    assert response.status_code == 200
+    assert response.json() == checker.check(text).to_dict()
+    assert response.headers["content-type"].startswith("application/json")
+
+
+def test_api_check_can_switch_rules_off(client):
+    text = "师傅可能下午过来，改天再联系你。"
+    full = client.post("/v1/check", json={"text": text}).json()
+    assert {f["category"] for f in full["findings"]} == {"D4", "F10"}
+    no_d4 = client.post("/v1/check", json={"text": text, "disabled_categories": ["D4"]}).json()
+    assert {f["category"] for f in no_d4["findings"]} == {"F10"}
+    assert "可能" in no_d4["rewrite"]  # a switched-off rule is not rewritten either
+    no_f10 = client.post("/v1/check", json={"text": text, "disabled_rules": ["forbidden.F10.some-other-day"]}).json()
+    assert no_f10["verdict"] == "warn"
+
+
+def test_api_check_rejects_unknown_rules(client):
+    r = client.post("/v1/check", json={"text": "好的", "disabled_rules": ["no.such.rule"]})
+    assert r.status_code == 422 and r.json()["error"]["code"] == "unknown_rule" and "no.such.rule" in r.json()["error"]["message"]
+    r = client.post("/v1/check", json={"text": "好的", "disabled_categories": ["X1"]})
+    assert r.status_code == 422 and r.json()["error"]["code"] == "unknown_category"
+
+
+def test_api_batch_keeps_ids_and_order(client, checker):
+    items = [{"id": "a", "text": "改天再联系你。"}, {"id": 2, "text": "好的，马上到！"}, {"id": "c", "text": "这个不行。"}]
+    r = client.post("/v1/check/batch", json={"items": items})
+    assert r.status_code == 200
+    out = r.json()["items"]
+    assert [x["id"] for x in out] == ["a", 2, "c"]
+    for item, report in zip(items, out, strict=True):
+        assert {k: v for k, v in report.items() if k != "id"} == checker.check(item["text"]).to_dict()
+
+
+def test_api_batch_limits(client):
+    r = client.post("/v1/check/batch", json={"items": [{"id": i, "text": "好"} for i in range(1001)]})
+    assert r.status_code == 422 and r.json()["error"]["code"] == "too_many_items"
+    r = client.post("/v1/check/batch", json={"items": []})
+    assert r.status_code == 422
+    r = client.post("/v1/check/batch", json={"items": [{"id": 1, "text": "好"}, {"id": 2, "text": TOO_LONG[:5000] * 2 + "好"}]})
+    assert r.status_code == 422 and "items[1].text" in r.json()["error"]["message"]
+
+
+def test_api_screen_default_policy(client):
+    base = {"channel": "wecom", "conversation_id": "c-1", "sender": "staff-1", "recipient": "wm-1"}
+    blocked = client.post("/v1/screen", json={"message": "改天再联系你。", **base}).json()
+    assert blocked["action"] == "block" and blocked["findings"][0]["category"] == "F10"
+    assert "禁语" in blocked["reason"]
+    warned = client.post("/v1/screen", json={"message": "师傅可能下午过来。", **base}).json()
+    assert warned["action"] == "warn" and "不当用语" in warned["reason"]
+    allowed = client.post("/v1/screen", json={"message": "好的，马上到！", **base}).json()
+    assert allowed == {"action": "allow", "findings": [], "suggested_message": "好的，马上到！", "reason": "未发现禁语或不当用语，可以发送。"}
+    for result in (blocked, warned):
+        again = client.post("/v1/check", json={"text": result["suggested_message"]}).json()
+        assert again["findings"] == [], result["suggested_message"]
+
+
+def test_api_screen_channel_policy(client):
+    base = {"conversation_id": "c-2", "sender": "staff-2"}
+    assert client.post("/v1/screen", json={"message": "师傅可能下午过来。", "channel": "vip", **base}).json()["action"] == "block"
+    assert client.post("/v1/screen", json={"message": "师傅可能下午过来。", "channel": "other", **base}).json()["action"] == "warn"
+
+
+def test_api_limits_and_bad_input(client):
+    r = post_raw(client, "/v1/check", json.dumps({"text": "好" * 30_000}, ensure_ascii=False).encode())
+    assert r.status_code == 413 and r.json()["error"]["code"] == "body_too_large" and "64 KB" in r.json()["error"]["message"]
+    r = client.post("/v1/check", json={"text": TOO_LONG})
+    assert r.status_code == 422 and r.json()["error"]["code"] == "text_too_long" and "10000" in r.json()["error"]["message"]
+    r = post_raw(client, "/v1/check", b'{"text": "unterminated')
+    assert r.status_code == 400 and r.json()["error"]["code"] == "invalid_json" and "JSON" in r.json()["error"]["message"]
+    r = client.post("/v1/check", json={"text": 42})
+    assert r.status_code == 422 and "text" in r.json()["error"]["message"]
+    r = client.post("/v1/check", json={"text": ""})
+    assert r.status_code == 422
+    r = client.post("/v1/check", json=["text"])
+    assert r.status_code == 422
+    r = client.post("/v1/screen", json={"message": "好的"})
+    assert r.status_code == 422 and "channel" in r.json()["error"]["message"]
+    r = post_raw(client, "/v1/check", b"\xff\xfe{}")
+    assert r.status_code in (400, 422)
+    assert client.get("/v1/nothing").status_code == 404
+    assert client.get("/v1/check").status_code == 405
+
+
+def test_api_lone_surrogates_are_refused_with_a_reason(client):
+    body = json.dumps({"text": "改天\ud800再联系你"}, ensure_ascii=True).encode()
+    r = post_raw(client, "/v1/check", body)
+    assert r.status_code == 422
+    assert "Unicode" in r.json()["error"]["message"] and r.json()["error"]["details"][0]["field"] == "text"
+
+
+def test_api_request_id_and_logs_hold_no_message(client, server):
+    secret = "王先生住在三栋二单元1602，改天再联系你。"
+    r = client.post("/v1/screen", json={"message": secret, "channel": "wecom", "conversation_id": "c-9", "sender": "s-9"},
+                    headers={"x-request-id": "test-req-123"})
+    assert r.headers["x-request-id"] == "test-req-123"
+    assert client.get("/healthz").headers["x-request-id"]
+    time.sleep(0.3)
+    lines = [json.loads(line) for line in server.log().splitlines() if line.startswith("{")]
+    mine = [x for x in lines if x.get("request_id") == "test-req-123"]
+    assert mine and mine[0]["path"] == "/v1/screen" and mine[0]["action"] == "block" and mine[0]["status"] == 200
+    assert "1602" not in server.log() and "王先生" not in server.log()
+
+
+def test_api_openapi_documents_operations(client):
+    spec = client.get("/openapi.json").json()
+    ops = {op["operationId"] for path in spec["paths"].values() for op in path.values()}
+    assert {"checkReply", "checkBatch", "screenMessage", "listRules", "health", "ready", "reloadRules"} <= ops
+    body = spec["paths"]["/v1/screen"]["post"]["requestBody"]["content"]["application/json"]["schema"]
+    name = body["$ref"].split("/")[-1]
+    assert spec["components"]["schemas"][name]["examples"]
+    assert client.get("/docs").status_code == 200
+
+
+def test_api_rules_lists_every_category(client):
+    rules = client.get("/v1/rules").json()
+    assert {r["category"] for r in rules} >= {f"F{i:02d}" for i in range(1, 11)} | {"D1", "D2", "D3", "D4"}
+    assert all(r["category_name"] and r["message"] for r in rules)
+
+
+# ---- keys ----------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def keyed(tmp_path_factory):
+    from api.security import key_line
+
+    tmp = tmp_path_factory.mktemp("keyed")
+    key_file = tmp / "keys.txt"
+    key_file.write_text(f"# staff tools\n{key_line('file-key-456')}\n\n", encoding="utf-8")
+    srv = start_server(tmp, server_env(tmp, HUASHU_API_KEYS="plain-key-123", HUASHU_API_KEY_FILE=str(key_file)))
+    yield srv
+    srv.stop()
+
+
+@pytest.mark.parametrize("path,body", [
+    ("/v1/screen", {"message": "好的", "channel": "c", "conversation_id": "x", "sender": "y"}),
+    ("/v1/check/batch", {"items": [{"id": 1, "text": "好的"}]}),
+    ("/v1/admin/reload", None),
+])
+def test_api_keys_protect_screen_batch_admin(keyed, path, body):
+    with httpx.Client(base_url=keyed.url, timeout=30) as c:
+        for headers in ({}, {"authorization": "Bearer wrong"}, {"authorization": "Basic plain-key-123"}):
+            r = c.post(path, json=body, headers=headers)
+            assert r.status_code == 401, headers
+            assert r.headers["www-authenticate"] == "Bearer"
+            assert r.json()["error"]["code"] == "unauthorized"
+        for key in ("plain-key-123", "file-key-456"):
+            assert c.post(path, json=body, headers={"authorization": f"Bearer {key}"}).status_code == 200
+
+
+def test_api_keys_leave_check_and_page_open(keyed):
+    with httpx.Client(base_url=keyed.url, timeout=30) as c:
+        assert c.post("/v1/check", json={"text": "好的"}).status_code == 200
+        assert c.get("/").status_code == 200
+        assert c.get("/v1/rules").status_code == 200
+
+
+def _serve(env, *args, wait=8.0):
+    port = free_port()
+    proc = subprocess.Popen([*huashu_command(), "serve", "--port", str(port), *args], env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    try:
+        out, err = proc.communicate(timeout=wait)
+        return proc.returncode, err.decode()
+    except subprocess.TimeoutExpired:
+        proc.terminate()
+        proc.communicate(timeout=10)
+        return None, ""
+
+
+def test_api_refuses_open_bind_without_keys(tmp_path):
+    env = server_env(tmp_path)
+    code, err = _serve(env, "--host", "0.0.0.0")
+    assert code == 2 and "拒绝监听 0.0.0.0" in err and "--allow-open" in err
+    assert _serve(env, "--host", "0.0.0.0", "--allow-open")[0] is None  # still running: it started
+    assert _serve({**env, "HUASHU_API_KEYS": "k1"}, "--host", "0.0.0.0")[0] is None
+
+
+def test_api_refuses_a_broken_key_file(tmp_path):
+    (tmp_path / "keys").write_text("not-a-digest\n", encoding="utf-8")
+    code, err = _serve(server_env(tmp_path, HUASHU_API_KEY_FILE=str(tmp_path / "keys")))
+    assert code == 2 and "keys:1" in err
+
+
+# ---- reloads -------------------------------------------------------------------------------
+
+NEW_ENTRY = textwrap.dedent("""
+    entries:
+      - id: acme.F10.wait-for-news
+        category: F10
+        message: 不要让业主等“消息”，给出时间。
+        patterns: [等消息吧]
+        rewrites: [我今天下午五点前给您回复]
+        examples: {flag: ["您[[等消息吧]]。"], pass: ["我今天下午给您消息。"]}
+""")
+
+
+@pytest.fixture
+def company_server(tmp_path):
+    lex = tmp_path / "lex"
+    lex.mkdir()
+    (lex / "acme.yaml").write_text("entries: []\n", encoding="utf-8")
+    srv = start_server(tmp_path, server_env(tmp_path, HUASHU_LEXICON_DIRS=str(lex)))
+    yield srv, lex
+    srv.stop()
+
+
+def _categories(c, text):
+    return [f["category"] for f in c.post("/v1/check", json={"text": text}).json()["findings"]]
+
+
+def test_api_reload_applies_new_rules_and_refuses_broken_ones(company_server):
+    srv, lex = company_server
+    with httpx.Client(base_url=srv.url, timeout=60) as c:
+        assert _categories(c, "您等消息吧。") == []
+        (lex / "acme.yaml").write_text(NEW_ENTRY, encoding="utf-8")
+        r = c.post("/v1/admin/reload")
+        assert r.status_code == 200 and r.json()["status"] == "reloaded" and r.json()["version"] == 2
+        assert _categories(c, "您等消息吧。") == ["F10"]
+        (lex / "acme.yaml").write_text("entries:\n  - id: acme.bad\n    category: F99\n", encoding="utf-8")
+        r = c.post("/v1/admin/reload")
+        assert r.status_code == 422
+        assert r.json()["error"]["code"] == "lexicon_invalid" and "acme.bad" in r.json()["error"]["details"]
+        assert _categories(c, "您等消息吧。") == ["F10"]  # the last good rules keep serving
+        assert c.get("/readyz").json()["version"] == 2
+
+
+def test_api_sighup_reloads(company_server):
+    srv, lex = company_server
+    with httpx.Client(base_url=srv.url, timeout=60) as c:
+        (lex / "acme.yaml").write_text(NEW_ENTRY, encoding="utf-8")
+        os.kill(srv.process.pid, signal.SIGHUP)
+        deadline = time.monotonic() + 30
+        while c.get("/readyz").json()["version"] < 2 and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert _categories(c, "您等消息吧。") == ["F10"]
+
+
+def test_api_starts_ready_within_three_seconds(tmp_path):
+    started = time.monotonic()
+    srv = start_server(tmp_path, server_env(tmp_path, XDG_CACHE_HOME=os.environ.get("XDG_CACHE_HOME", str(tmp_path))))
+    try:
+        elapsed = time.monotonic() - started
+        assert elapsed < 10  # generous here; the bench reports the number (target < 3 s)
+    finally:
+        srv.stop()
+
+
+def test_api_serve_reports_a_broken_lexicon(tmp_path):
+    (tmp_path / "lex").mkdir()
+    (tmp_path / "lex" / "bad.yaml").write_text("entries:\n  - id: acme.x\n    category: F77\n", encoding="utf-8")
+    code, err = _serve(server_env(tmp_path), "--lexicon-dir", str(tmp_path / "lex"))
+    assert code == 2 and "bad.yaml" in err and "acme.x" in err
+
+
+def test_api_hash_key_command(run_env):
+    out = subprocess.run([*huashu_command(), "hash-key", "-"], input=b"abc\n", capture_output=True, env=run_env, check=True)
+    assert out.stdout.decode().strip() == "sha256:ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
