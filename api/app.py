@@ -11,7 +11,8 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from api import errors
-from api.middleware import BodyLimit, RequestContext
+from api.logs import tune_logging
+from api.middleware import RequestGate
 from api.routes import admin, check, health, screen, web
 from api.security import KeyStore
 from api.state import EngineState
@@ -36,13 +37,14 @@ async def _reload_logged(state: EngineState) -> None:
     try:
         await state.reload()
     except LexiconError as exc:
-        log.error("reload_refused", extra={"error": str(exc)})
+        log.error("reload_refused", extra={"fields": {"error": str(exc)}})
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
+    tune_logging()
     keys = KeyStore(settings)
-    state = EngineState(settings.lexicon_dirs)
+    state = EngineState(settings.lexicon_dirs, settings.cache_size)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
@@ -75,6 +77,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     for router in (check.router, screen.router, admin.router, health.router, web.router):
         app.include_router(router)
     app.mount("/static", StaticFiles(directory=web.STATIC), name="static")
-    app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
-    app.add_middleware(RequestContext)
+    app.add_middleware(RequestGate, limit=settings.max_body_bytes)
     return app

@@ -64,8 +64,12 @@ def install(app: FastAPI) -> None:
         broken = next((e for e in errors if e.get("type") == "json_invalid"), None)
         if broken is not None:
             ctx = broken.get("ctx") or {}
+            reason = str(ctx.get("error", broken.get("msg")))
             where = f"（位置 {broken['loc'][-1]}）" if len(broken.get("loc", ())) > 1 else ""
-            message = f"请求体不是有效的 JSON{where}：{ctx.get('error', broken.get('msg'))}"
+            if "escape" in reason or "surrogate" in reason:
+                message = f"请求体含有无效的 Unicode 转义（如孤立的 UTF-16 代理项 \\ud800）：{reason}"
+            else:
+                message = f"请求体不是有效的 JSON{where}：{reason}"
             return JSONResponse(error_body(_request_id(request), "invalid_json", message), 400)
         first = details[0] if details else {"field": "请求体", "reason": "", "type": ""}
         if first["type"] == "string_unicode":
@@ -83,5 +87,5 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception):  # pragma: no cover - a bug, logged
-        log.exception("unhandled_error", extra={"request_id": _request_id(request)})
+        log.exception("unhandled_error", extra={"fields": {"request_id": _request_id(request)}})
         return JSONResponse(error_body(_request_id(request), "internal_error", "服务器内部错误，已记录"), 500)

@@ -5,15 +5,22 @@ Loading takes about a second, so it happens in a worker thread while the process
 swaps it in only if the lexicons are valid: a broken lexicon is refused and the last good rules
 keep serving. A long-running process also rebuilds its engine after `RECYCLE_AFTER` checks,
 because spaCy's vocabulary keeps every token string it has ever seen.
+
+Chat traffic repeats itself (greetings, canned replies, a message re-sent after a warning), so
+reports are kept in a bounded LRU cache keyed by the text and the switched-off rules, together
+with their JSON; the cache belongs to one engine generation and goes when the engine does.
 """
 
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
+from collections import OrderedDict
 
 from assistant.lexicon import LexiconError
 from assistant.pipeline import Checker
+from assistant.report import Report
 
 log = logging.getLogger("huashu")
 RECYCLE_AFTER = 200_000
@@ -23,9 +30,51 @@ class NotReady(Exception):
     """The engine is still loading."""
 
 
+class ReportCache:
+    """Least-recently-used reports (and their JSON), at most `size` of them."""
+
+    def __init__(self, size: int):
+        self.size = size
+        self._items: OrderedDict = OrderedDict()
+        self.hits = self.misses = 0
+
+    def get(self, key):
+        item = self._items.get(key)
+        if item is None:
+            self.misses += 1
+            return None
+        self._items.move_to_end(key)
+        self.hits += 1
+        return item
+
+    def put(self, key, item) -> None:
+        if self.size <= 0:
+            return
+        self._items[key] = item
+        if len(self._items) > self.size:
+            self._items.popitem(last=False)
+
+
+class CachedReport:
+    __slots__ = ("report", "_json")
+
+    def __init__(self, report: Report):
+        self.report = report
+        self._json: bytes | None = None
+
+    def json(self) -> bytes:
+        if self._json is None:
+            from api.responses import dumps
+
+            self._json = dumps(self.report.to_dict())
+        return self._json
+
+
 class EngineState:
-    def __init__(self, lexicon_dirs):
+    def __init__(self, lexicon_dirs, cache_size: int = 4096):
         self.lexicon_dirs = [str(d) for d in lexicon_dirs]
+        self.cache_size = cache_size
+        self.cache = ReportCache(cache_size)
         self.checker: Checker | None = None
         self.version = 0
         self.last_error: str | None = None
@@ -42,6 +91,18 @@ class EngineState:
             raise NotReady
         return self.checker
 
+    def check(self, checker: Checker, text: str, disabled_rules=(), disabled_categories=()) -> CachedReport:
+        """The report for `text` from `checker`, from the cache when it was asked before."""
+        key = (text, tuple(sorted(disabled_rules)), tuple(sorted(disabled_categories)))
+        cached = self.cache.get(key)
+        if cached is None:
+            cached = CachedReport(
+                checker.check(text, disabled_rules=disabled_rules, disabled_categories=disabled_categories)
+            )
+            self.cache.put(key, cached)
+            self.counted()
+        return cached
+
     def counted(self, n: int = 1) -> None:
         """Count checks; schedule a rebuild of the engine once it has seen RECYCLE_AFTER."""
         self._checks += n
@@ -53,21 +114,27 @@ class EngineState:
         try:
             await self.reload()
         except LexiconError as exc:
-            log.warning("recycle_refused", extra={"error": str(exc)})
+            log.warning("recycle_refused", extra={"fields": {"error": str(exc)}})
         finally:
             self._recycling = False
 
     async def reload(self) -> Checker:
         """Build a new engine from the lexicons on disk and swap it in; LexiconError if invalid."""
         async with self._lock:
+            gc.unfreeze()  # let the collector reach the engine being replaced
             try:
                 checker = await asyncio.to_thread(Checker, self.lexicon_dirs)
             except LexiconError as exc:
                 self.last_error = str(exc)
                 raise
             self.checker = checker
+            self.cache = ReportCache(self.cache_size)
+            # the engine is a large, long-lived heap (jieba's dictionary alone is ~350k entries);
+            # moving it out of the collector's view keeps garbage collection cheap per request
+            gc.collect()
+            gc.freeze()
             self.version += 1
             self._checks = 0
             self.last_error = None
-            log.info("engine_loaded", extra={"version": self.version, "rules": len(checker.lexicon.entries)})
+            log.info("engine_loaded", extra={"fields": {"version": self.version, "rules": len(checker.lexicon.entries)}})
             return checker

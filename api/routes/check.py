@@ -5,8 +5,10 @@ from __future__ import annotations
 import asyncio
 
 from fastapi import APIRouter, Request
+from fastapi.responses import Response
 
-from api.deps import CheckerDep, KeyRequired, SettingsDep
+from api.deps import CheckerDep, KeyRequired, SettingsDep, context
+from api.bodies import openapi_body, parse_body
 from api.errors import ApiError
 from api.models import BatchRequest, BatchResponse, CheckRequest, Error, Report, Rule
 from api.responses import JSONResponse
@@ -23,6 +25,8 @@ def require_length(text: str, limit: int, field: str = "text") -> None:
 
 
 def switched_off(checker, rules: list[str], categories: list[str]) -> dict:
+    if not rules and not categories:
+        return {}
     known_rules = {e.id for e in checker.lexicon.entries}
     unknown = sorted(set(rules) - known_rules)
     if unknown:
@@ -39,15 +43,19 @@ def switched_off(checker, rules: list[str], categories: list[str]) -> dict:
     summary="Check one reply",
     response_model=None,
     responses={200: {"model": Report}, **ERRORS},
+    openapi_extra=openapi_body(CheckRequest),
 )
-async def check_reply(body: CheckRequest, request: Request, checker: CheckerDep, settings: SettingsDep):
+async def check_reply(request: Request):
     """Findings (forbidden phrases F01-F10, disliked wording D1-D4), positives (P1-P5), score,
     verdict and a rewrite that passes the checker."""
+    settings, state, checker = context(request)
+    body = await parse_body(request, CheckRequest)
     require_length(body.text, settings.max_text_chars)
-    report = checker.check(body.text, **switched_off(checker, body.disabled_rules, body.disabled_categories))
-    request.app.state.engine.counted()
+    off = switched_off(checker, body.disabled_rules, body.disabled_categories)
+    cached = state.check(checker, body.text, **off)
+    report = cached.report
     request.state.log = {"verdict": report.verdict, "categories": sorted({f.category for f in report.findings})}
-    return JSONResponse(report.to_dict())
+    return Response(cached.json(), media_type="application/json")
 
 
 @router.post(
@@ -66,12 +74,12 @@ async def check_batch(body: BatchRequest, request: Request, checker: CheckerDep,
         )
     for i, item in enumerate(body.items):
         require_length(item.text, settings.max_text_chars, f"items[{i}].text")
+    state = request.app.state.engine
     out = []
     for i, item in enumerate(body.items):
-        out.append({"id": item.id, **checker.check(item.text).to_dict()})
+        out.append({"id": item.id, **state.check(checker, item.text).report.to_dict()})
         if i % YIELD_EVERY == YIELD_EVERY - 1:
             await asyncio.sleep(0)
-    request.app.state.engine.counted(len(out))
     request.state.log = {"items": len(out), "blocked": sum(1 for r in out if r["verdict"] == "block")}
     return JSONResponse({"items": out})
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Request
 
-from api.deps import CheckerDep, KeyRequired, SettingsDep
+from api.bodies import openapi_body, parse_body
+from api.deps import KeyRequired, context
 from api.models import Error, ScreenRequest, ScreenResponse
 from api.responses import JSONResponse
 from api.routes.check import ERRORS, require_length
@@ -20,13 +21,15 @@ router = APIRouter(prefix="/v1", tags=["screen"])
     response_model=None,
     responses={200: {"model": ScreenResponse}, 401: {"model": Error}, **ERRORS},
     dependencies=[KeyRequired],
+    openapi_extra=openapi_body(ScreenRequest),
 )
-async def screen_message(body: ScreenRequest, request: Request, checker: CheckerDep, settings: SettingsDep):
+async def screen_message(request: Request):
     """`action` is allow, warn or block under the channel's policy; `suggested_message` is a
     version without findings. Needs an API key when keys are set."""
+    settings, state, checker = context(request)
+    body = await parse_body(request, ScreenRequest)
     require_length(body.message, settings.max_text_chars, "message")
-    report = checker.check(body.message)
-    request.app.state.engine.counted()
+    report = state.check(checker, body.message).report
     result = screen(report, settings.policy_for(body.channel))
     request.state.log = {
         "channel": body.channel,
