@@ -49,13 +49,17 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI):
         loop = asyncio.get_running_loop()
-        loading = loop.create_task(_reload_logged(state))
+        if settings.workers > 1:
+            # a worker uvicorn starts (or restarts on SIGHUP) takes connections once this returns:
+            # it must not take them before its engine is in
+            await _reload_logged(state)
+        loading = loop.create_task(_reload_logged(state)) if not state.ready else None
         try:
             loop.add_signal_handler(signal.SIGHUP, lambda: loop.create_task(_reload_logged(state)))
         except (NotImplementedError, RuntimeError, ValueError, AttributeError):  # not the main thread / Windows
             pass
         yield
-        if not loading.done():
+        if loading is not None and not loading.done():
             loading.cancel()
 
     app = FastAPI(

@@ -159,7 +159,7 @@ class Ready(BaseModel):
 
 
 class Reloaded(BaseModel):
-    status: Literal["reloaded"]
+    status: Literal["reloaded", "restarting"]
     version: int
     rules: int
 

@@ -297,3 +297,50 @@ def test_api_serve_reports_a_broken_lexicon(tmp_path):
 def test_api_hash_key_command(run_env):
     out = subprocess.run([*huashu_command(), "hash-key", "-"], input=b"abc\n", capture_output=True, env=run_env, check=True)
     assert out.stdout.decode().strip() == "sha256:ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+
+
+def test_api_workers_serve_and_reload_together(tmp_path):
+    lex = tmp_path / "lex"
+    lex.mkdir()
+    (lex / "acme.yaml").write_text("entries: []\n", encoding="utf-8")
+    srv = start_server(tmp_path, server_env(tmp_path, HUASHU_LEXICON_DIRS=str(lex)), "--workers", "2")
+    try:
+        with httpx.Client(base_url=srv.url, timeout=60) as c:
+            assert _categories(c, "您等消息吧。") == []
+            (lex / "acme.yaml").write_text(NEW_ENTRY, encoding="utf-8")
+            r = c.post("/v1/admin/reload")
+            assert r.status_code == 202 and r.json()["status"] == "restarting"
+            deadline = time.monotonic() + 60
+            while time.monotonic() < deadline:
+                seen = {tuple(_categories(c, "您等消息吧。")) for _ in range(20)}
+                if seen == {("F10",)}:
+                    break
+                time.sleep(0.5)
+            assert seen == {("F10",)}, seen  # every worker has the new rule, and none failed meanwhile
+    finally:
+        srv.stop()
+
+
+def test_api_engine_is_recycled_after_many_checks(monkeypatch):
+    """spaCy keeps every token string it has seen; a long-running server rebuilds its engine."""
+    import asyncio
+
+    import api.state as state_module
+
+    monkeypatch.setattr(state_module, "RECYCLE_AFTER", 3)
+
+    async def scenario():
+        state = state_module.EngineState([], cache_size=0)
+        await state.reload()
+        first = state.checker
+        for text in ("好的", "收到", "谢谢您"):
+            state.check(state.checker, text)
+        for _ in range(100):
+            await asyncio.sleep(0.05)
+            if state.version == 2:
+                break
+        return first, state
+
+    first, state = asyncio.run(scenario())
+    assert state.version == 2 and state.checker is not first
+    assert state.check(state.checker, "改天再联系你。").report.verdict == "block"
