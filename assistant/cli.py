@@ -306,6 +306,68 @@ def serve(
         raise typer.Exit(EXIT_BAD_INPUT) from None
 
 
+class AuditFormat(str, Enum):
+    jsonl = "jsonl"
+    csv = "csv"
+    wecom = "wecom"
+    alibaba = "alibaba"
+
+
+class AuditEngine(str, Enum):
+    local = "local"
+    dask = "dask"
+
+
+@app.command()
+def audit(
+    inputs: Annotated[list[Path], typer.Argument(help="聊天记录文件：.jsonl、.csv、企业微信存档 .json/.jsonl、阿里云对话 .json，可为 .gz。")],
+    out: Annotated[Path, typer.Option("--out", "-o", help="输出目录。")],
+    fmt: Annotated[AuditFormat | None, typer.Option("--format", help="强制输入格式（默认按扩展名和内容判断）。")] = None,
+    workers: Annotated[int | None, typer.Option(help="本机工作进程数（默认：全部 CPU 核）。", min=1)] = None,
+    engine: Annotated[AuditEngine, typer.Option(help="local：本机；dask：提交到 Dask 集群。")] = AuditEngine.local,
+    scheduler: Annotated[str | None, typer.Option(help="Dask 调度器地址，如 tcp://10.0.0.5:8786。")] = None,
+    resume: Annotated[bool, typer.Option("--resume", help="从上次中断处继续。")] = False,
+    mask_pii: Annotated[bool, typer.Option("--mask-pii/--no-mask-pii", help="报告中隐去手机号、身份证号、房号（默认隐去）。")] = True,
+    lexicon_dir: LexiconDirs = None,
+) -> None:
+    """批量质检聊天记录：逐条检查客服消息、按投诉处理程序给会话打分，输出各客服和各会话的报告。
+
+    退出码：0 全部读入；3 有被拒绝的行（见 errors.jsonl）；2 用法错误。
+    """
+    from assistant import get_checker
+    from assistant.parallel import default_workers
+    from audit.readers import UsageError
+    from audit.runner import Options, run
+
+    err = _stderr()
+    opts = Options(
+        inputs=list(inputs),
+        out=out,
+        fmt=fmt.value if fmt else None,
+        workers=workers or default_workers(),
+        engine=engine.value,
+        scheduler=scheduler,
+        resume=resume,
+        mask_pii=mask_pii,
+        lexicon_dirs=[str(d) for d in (lexicon_dir or [])],
+        progress=sys.stderr.isatty(),
+    )
+    try:
+        summary, status = run(opts, lambda: _checker(lexicon_dir))
+    except UsageError as exc:
+        err.print(str(exc))
+        raise typer.Exit(EXIT_BAD_INPUT) from None
+    except LexiconError as exc:
+        err.print(f"词库有误：\n{exc}")
+        raise typer.Exit(EXIT_BAD_INPUT) from None
+    if sys.stderr.isatty():
+        err.print(
+            f"已检查 {summary['messages']} 条消息、{summary['conversations']} 个会话、{summary['agents']} 位客服；"
+            f"禁语 {summary['forbidden']} 处，不当用语 {summary['disliked']} 处，拒绝 {summary['rejected']} 行。报告：{out / 'report.html'}"
+        )
+    raise typer.Exit(status)
+
+
 @app.command("hash-key")
 def hash_key(
     key: Annotated[str, typer.Argument(help="API 密钥；用 - 从标准输入读取（避免留在命令历史里）。")],

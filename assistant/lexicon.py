@@ -166,6 +166,15 @@ class Lexicon:
     entries: tuple[Entry, ...]
     sets: dict[str, tuple[str, ...]]
     disabled: tuple[str, ...] = ()
+    macros: dict[str, str] = field(default_factory=dict)
+
+    def compile(self, source: str, where: str) -> re.Pattern[str]:
+        """A pattern in the lexicon language, with this lexicon's sets and macros (for other
+        rule files, such as the audit's complaint procedure); LexiconError if it is invalid."""
+        try:
+            return compile_pattern(source, self.sets, macros=self.macros)
+        except PatternError as exc:
+            raise LexiconError(f"{where}: pattern {source!r}: {exc}") from None
 
     def by_id(self, entry_id: str) -> Entry:
         for e in self.entries:
@@ -360,4 +369,6 @@ def load_lexicon(extra_dirs: Sequence[Path | str] = (), *, include_builtin: bool
             entries.append(replace(compiled, order=len(entries)))
         else:
             disabled.append(entry_id)
-    return Lexicon(entries=tuple(entries), sets={k: tuple(v) for k, v in sets.items()}, disabled=tuple(disabled))
+    return Lexicon(
+        entries=tuple(entries), sets={k: tuple(v) for k, v in sets.items()}, disabled=tuple(disabled), macros=macros
+    )

@@ -45,3 +45,40 @@ def replies(n: int, seed: int = 7) -> list[str]:
             parts.append(rng.choice(["谢谢您的耐心", "给您添麻烦了", "有问题随时联系我", "您看这样可以吗"]))
         out.add("，".join(parts) + "。")
     return sorted(out)
+
+
+CUSTOMER_OPENINGS = [
+    "{topic}，怎么还没修？我要投诉！", "你好，{topic}，麻烦看一下", "{topic}好几天了，太过分了",
+    "请问{topic}什么时候能处理？", "家里水管爆了，水淹到客厅了！", "电梯困人了，快来人！", "闻到很大的煤气味",
+]
+GOOD_STEPS = [
+    "谢谢您告诉我们，非常抱歉给您添麻烦了", "您反映的{topic}我已经记下了", "原因是设备老化",
+    "工程部师傅{t}上门处理", "有问题随时联系我", "我已经上报主管，保安马上过去",
+]
+
+
+def transcripts(messages: int, seed: int = 11, start_ms: int = 1_764_000_000_000) -> list[dict]:
+    """Chat rows in the JSONL audit format: whole conversations, agent replies unique."""
+    rng = random.Random(seed)
+    rows: list[dict] = []
+    pool = iter(replies(messages, seed=seed + 1))
+    conversation = 0
+    while len(rows) < messages:
+        conversation += 1
+        cid = f"conv-{conversation:06d}"
+        agent = f"agent-{rng.randint(1, 12):02d}"
+        resident = f"wm-{rng.randint(1, 5000):05d}"
+        t = start_ms + conversation * 600_000 + rng.randint(0, 86_400_000 * 20)
+        topic = rng.choice(TOPICS)
+        rows.append({"message_id": f"{cid}-0", "conversation_id": cid, "role": "customer", "sender": resident,
+                     "time": t, "text": rng.choice(CUSTOMER_OPENINGS).format(topic=topic)})
+        for k in range(1, rng.randint(2, 6)):
+            t += rng.randint(10_000, 300_000)
+            if rng.random() < 0.4:
+                text = "，".join(s.format(topic=topic, t=rng.choice(TIMES)) for s in rng.sample(GOOD_STEPS, 3))
+                text += f"（工单{conversation}-{k}）。"
+            else:
+                text = next(pool)
+            rows.append({"message_id": f"{cid}-{k}", "conversation_id": cid, "role": "agent", "sender": agent,
+                         "time": t, "text": text})
+    return rows[:messages]

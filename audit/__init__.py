@@ -1,0 +1,1 @@
+"""Batch QA audit of chat transcripts: huashu audit."""

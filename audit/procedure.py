@@ -1,0 +1,183 @@
+"""Scoring a conversation against the deck's complaint procedure (procedure.yaml).
+
+When a resident complains, the agent's replies from then on must thank, apologise, show they
+listened, commit to an action with a time, offer further help, explain, and stay calm; in an
+emergency they must act at once and escalate. Each step missed deducts its weight; a forbidden
+phrase anywhere in the agent's messages vetoes the conversation (score 0); disliked wording
+deducts a little each. The result names the steps missed and the message that started it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Annotated, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from assistant.lexicon import Lexicon, LexiconError
+from assistant.normalise import normalise
+from assistant.taxonomy import taxonomy
+
+PROCEDURE_FILE = Path(__file__).resolve().parent / "procedure.yaml"
+Trigger = Literal["complaint", "emergency"]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class StepSpec(_Strict):
+    id: str
+    name: str
+    meaning: str
+    applies_to: list[Trigger]
+    weight: Annotated[int, Field(ge=0, le=100)]
+    patterns: list[str] = []
+    no_findings: list[str] = []
+
+
+class ProcedureSpec(_Strict):
+    complaint: list[str]
+    emergency: list[str]
+    disliked_deduction: Annotated[int, Field(ge=0, le=100)] = 5
+    disliked_deduction_cap: Annotated[int, Field(ge=0, le=100)] = 30
+    steps: list[StepSpec]
+
+
+@dataclass(frozen=True)
+class Step:
+    id: str
+    name: str
+    meaning: str
+    applies_to: frozenset[str]
+    weight: int
+    patterns: tuple[re.Pattern[str], ...]
+    no_findings: frozenset[str]
+
+    def shown_by(self, skeleton: str) -> bool:
+        return any(p.search(skeleton) for p in self.patterns)
+
+
+@dataclass(frozen=True)
+class Procedure:
+    complaint: tuple[re.Pattern[str], ...]
+    emergency: tuple[re.Pattern[str], ...]
+    steps: tuple[Step, ...]
+    disliked_deduction: int
+    disliked_deduction_cap: int
+
+
+def load_procedure(lexicon: Lexicon, path: Path = PROCEDURE_FILE) -> Procedure:
+    """Read and compile procedure.yaml; LexiconError naming the file and the step if it is bad."""
+    try:
+        spec = ProcedureSpec.model_validate(yaml.safe_load(path.read_text(encoding="utf-8")))
+    except (yaml.YAMLError, ValidationError) as exc:
+        raise LexiconError(f"{path}: {exc}") from None
+    known = set(taxonomy().categories)
+    steps = []
+    for s in spec.steps:
+        unknown = set(s.no_findings) - known
+        if unknown:
+            raise LexiconError(f"{path}: step {s.id!r}: unknown categories {sorted(unknown)}")
+        if not s.patterns and not s.no_findings:
+            raise LexiconError(f"{path}: step {s.id!r}: needs patterns or no_findings")
+        steps.append(
+            Step(
+                s.id,
+                s.name,
+                s.meaning,
+                frozenset(s.applies_to),
+                s.weight,
+                tuple(lexicon.compile(p, f"{path}: step {s.id!r}") for p in s.patterns),
+                frozenset(s.no_findings),
+            )
+        )
+    return Procedure(
+        complaint=tuple(lexicon.compile(p, f"{path}: complaint") for p in spec.complaint),
+        emergency=tuple(lexicon.compile(p, f"{path}: emergency") for p in spec.emergency),
+        steps=tuple(steps),
+        disliked_deduction=spec.disliked_deduction,
+        disliked_deduction_cap=spec.disliked_deduction_cap,
+    )
+
+
+_compiled: dict[int, tuple[Lexicon, Procedure]] = {}
+
+
+def procedure_for(lexicon: Lexicon) -> Procedure:
+    """The procedure compiled with `lexicon`'s sets and macros, once per lexicon."""
+    cached = _compiled.get(id(lexicon))
+    if cached is None or cached[0] is not lexicon:
+        cached = _compiled[id(lexicon)] = (lexicon, load_procedure(lexicon))
+    return cached[1]
+
+
+@dataclass
+class Turn:
+    """One message of a conversation as the procedure sees it."""
+
+    role: str
+    text: str
+    ref: str  # message id, or file:line
+    categories: frozenset[str] = frozenset()  # finding categories (agent messages)
+
+
+@dataclass
+class Outcome:
+    score: int
+    veto: bool
+    complaint_at: str | None = None
+    emergency_at: str | None = None
+    steps_missed: list[Step] = field(default_factory=list)
+    replies_checked: int = 0
+
+
+def _first(patterns, turns: list[Turn]) -> int | None:
+    for i, turn in enumerate(turns):
+        if turn.role != "customer":
+            continue
+        skeleton = normalise(turn.text).skeleton
+        if any(p.search(skeleton) for p in patterns):
+            return i
+    return None
+
+
+def evaluate(procedure: Procedure, turns: list[Turn]) -> Outcome:
+    """Score one conversation (turns in time order)."""
+    found = [c for t in turns if t.role == "agent" for c in t.categories]
+    veto = any(c.startswith("F") for c in found)
+    disliked = sum(1 for c in found if c.startswith("D"))
+    deduction = min(procedure.disliked_deduction_cap, procedure.disliked_deduction * disliked)
+
+    complaint = _first(procedure.complaint, turns)
+    emergency = _first(procedure.emergency, turns)
+    outcome = Outcome(score=0, veto=veto)
+    starts = [i for i in (complaint, emergency) if i is not None]
+    if starts:
+        start = min(starts)
+        triggers = {"complaint"} if complaint is not None else set()
+        if emergency is not None:
+            triggers.add("emergency")
+        outcome.complaint_at = turns[complaint].ref if complaint is not None else None
+        outcome.emergency_at = turns[emergency].ref if emergency is not None else None
+        replies = [t for t in turns[start + 1 :] if t.role == "agent"]
+        outcome.replies_checked = len(replies)
+        skeletons = [normalise(t.text).skeleton for t in replies]
+        said = [c for t in replies for c in t.categories]
+        for step in procedure.steps:
+            if not (step.applies_to & triggers):
+                continue
+            if step.no_findings:
+                shown = not any(c in step.no_findings for c in said)
+                if step.patterns:
+                    shown = shown and any(step.shown_by(s) for s in skeletons)
+            else:
+                shown = any(step.shown_by(s) for s in skeletons)
+            if not shown:
+                outcome.steps_missed.append(step)
+                deduction += step.weight
+    outcome.score = 0 if veto else max(0, 100 - deduction)
+    return outcome
