@@ -13,7 +13,8 @@ from fastapi.staticfiles import StaticFiles
 from api import errors
 from api.logs import tune_logging
 from api.middleware import RequestGate
-from api.routes import admin, check, health, screen, web
+from api.routes import admin, check, health, languagetool, screen, web, wecom
+from api.mcp_tools import build_mcp, http_app
 from api.security import KeyStore
 from api.state import EngineState
 from assistant.lexicon import LexiconError
@@ -40,11 +41,19 @@ async def _reload_logged(state: EngineState) -> None:
         log.error("reload_refused", extra={"fields": {"error": str(exc)}})
 
 
+def _checker_or_503(state: EngineState):
+    if not state.ready:
+        raise RuntimeError("引擎正在加载，请稍后重试")
+    return state.require()
+
+
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
     tune_logging()
     keys = KeyStore(settings)
     state = EngineState(settings.lexicon_dirs, settings.cache_size)
+    mcp_server = build_mcp(lambda: _checker_or_503(state))
+    mcp_app = http_app(mcp_server, settings.mcp_allowed_hosts)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
@@ -54,13 +63,18 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             # it must not take them before its engine is in
             await _reload_logged(state)
         loading = loop.create_task(_reload_logged(state)) if not state.ready else None
+        mcp_sessions = mcp_server.session_manager.run()
+        await mcp_sessions.__aenter__()
         try:
             loop.add_signal_handler(signal.SIGHUP, lambda: loop.create_task(_reload_logged(state)))
         except (NotImplementedError, RuntimeError, ValueError, AttributeError):  # not the main thread / Windows
             pass
-        yield
-        if loading is not None and not loading.done():
-            loading.cancel()
+        try:
+            yield
+        finally:
+            if loading is not None and not loading.done():
+                loading.cancel()
+            await mcp_sessions.__aexit__(None, None, None)
 
     app = FastAPI(
         title="话术 Huashu API",
@@ -70,6 +84,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         openapi_tags=[
             {"name": "check", "description": "Check replies"},
             {"name": "screen", "description": "The chat-plugin endpoint"},
+            {"name": "languagetool", "description": "LanguageTool-compatible API (UTF-16 offsets)"},
             {"name": "admin", "description": "Operations"},
             {"name": "health", "description": "Probes"},
         ],
@@ -78,8 +93,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.keys = keys
     app.state.engine = state
     errors.install(app)
-    for router in (check.router, screen.router, admin.router, health.router, web.router):
+    routers = (check.router, screen.router, languagetool.router, wecom.router, admin.router, health.router, web.router)
+    for router in routers:
         app.include_router(router)
     app.mount("/static", StaticFiles(directory=web.STATIC), name="static")
+    app.router.routes.extend(mcp_app.routes)  # POST /mcp: MCP over streamable HTTP
     app.add_middleware(RequestGate, limit=settings.max_body_bytes)
     return app

@@ -368,6 +368,15 @@ def audit(
     raise typer.Exit(status)
 
 
+@app.command()
+def mcp(lexicon_dir: LexiconDirs = None) -> None:
+    """以 MCP 服务器运行（stdio），供 Claude Desktop、Cursor 等桌面客户端调用。"""
+    from api.mcp_tools import build_mcp
+
+    checker = _checker(lexicon_dir)
+    build_mcp(lambda: checker).run("stdio")
+
+
 @app.command("hash-key")
 def hash_key(
     key: Annotated[str, typer.Argument(help="API 密钥；用 - 从标准输入读取（避免留在命令历史里）。")],

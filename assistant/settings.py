@@ -46,6 +46,19 @@ class Settings(BaseSettings):
     cache_size: Annotated[int, Field(ge=0)] = 4096  # reports kept for repeated texts (0: none)
     default_policy: ChannelPolicy = ChannelPolicy()
     channel_policies: dict[str, ChannelPolicy] = {}  # JSON: {"vip": {"disliked": "block"}}
+    # WeCom app callback (/wecom/callback) and chat toolbar (/wecom/toolbar)
+    wecom_token: SecretStr | None = None
+    wecom_aes_key: SecretStr | None = None  # the 43-character EncodingAESKey
+    wecom_corp_id: str | None = None
+    wecom_agent_id: str | None = None
+    wecom_secret: SecretStr | None = None  # the app's Secret, for the toolbar's JS-SDK signature
+    wecom_api_base: str = "https://qyapi.weixin.qq.com"
+    # WeChat Official Account callback (/wechat/callback)
+    wechat_token: SecretStr | None = None
+    wechat_aes_key: SecretStr | None = None
+    wechat_app_id: str | None = None
+    # MCP over streamable HTTP at /mcp: Host headers accepted besides loopback (host:port, * wildcards)
+    mcp_allowed_hosts: Annotated[list[str], NoDecode] = []
     log_level: Literal["debug", "info", "warning", "error"] = "info"
     log_content: bool = False  # message text in logs: off, staff messages hold residents' data
 
@@ -54,6 +67,13 @@ class Settings(BaseSettings):
     def _split_paths(cls, value):
         if isinstance(value, str):
             return [p for p in value.split(os.pathsep) if p.strip()]
+        return value
+
+    @field_validator("mcp_allowed_hosts", mode="before")
+    @classmethod
+    def _split_hosts(cls, value):
+        if isinstance(value, str):
+            return [h.strip() for h in value.split(",") if h.strip()]
         return value
 
     @field_validator("api_keys", mode="before")
