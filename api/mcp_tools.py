@@ -128,8 +128,8 @@ def build_mcp(engine: Callable[[], Checker]) -> MCPServer:
     @server.tool(annotations=READ_ONLY)
     def audit_conversation(turns: list[Turn]) -> ConversationAudit:
         """按投诉处理程序（一谢二谦三听四办五帮助六解释七理智八汇报）给一段客服对话打分，只检查客服的话。"""
-        from audit.procedure import Turn as ProcedureTurn
-        from audit.procedure import evaluate, procedure_for
+        from assistant.procedure import Turn as ProcedureTurn
+        from assistant.procedure import evaluate, procedure_for
 
         checker = engine()
         procedure = procedure_for(checker.lexicon)

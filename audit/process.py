@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from datetime import datetime, timezone
 
-from audit.procedure import Turn, evaluate, procedure_for
+from assistant.procedure import Turn, evaluate, procedure_for
 
 EXAMPLES_PER_CATEGORY = 3
 

@@ -17,11 +17,13 @@ from typing import Annotated, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from assistant.coach.signals import Signals
 from assistant.lexicon import Lexicon, LexiconError
 from assistant.normalise import normalise
 from assistant.taxonomy import taxonomy
 
 PROCEDURE_FILE = Path(__file__).resolve().parent / "procedure.yaml"
+# (emergency kinds are read once, in coach/signals.yaml, for the audit and the assistant alike)
 Trigger = Literal["complaint", "emergency"]
 
 
@@ -41,7 +43,6 @@ class StepSpec(_Strict):
 
 class ProcedureSpec(_Strict):
     complaint: list[str]
-    emergency: list[str]
     disliked_deduction: Annotated[int, Field(ge=0, le=100)] = 5
     disliked_deduction_cap: Annotated[int, Field(ge=0, le=100)] = 30
     steps: list[StepSpec]
@@ -97,7 +98,7 @@ def load_procedure(lexicon: Lexicon, path: Path = PROCEDURE_FILE) -> Procedure:
         )
     return Procedure(
         complaint=tuple(lexicon.compile(p, f"{path}: complaint") for p in spec.complaint),
-        emergency=tuple(lexicon.compile(p, f"{path}: emergency") for p in spec.emergency),
+        emergency=tuple(p for _name, patterns in Signals(lexicon).emergency.values() for p in patterns),
         steps=tuple(steps),
         disliked_deduction=spec.disliked_deduction,
         disliked_deduction_cap=spec.disliked_deduction_cap,

@@ -1,0 +1,1 @@
+"""The chat assistant: read the resident, coach the reply (see coach.py)."""

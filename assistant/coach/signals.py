@@ -1,0 +1,124 @@
+"""Reading a resident's message: psychology, topic and emergency, from signals.yaml.
+
+Every cue is a pattern of the lexicon language with a weight; matching runs on the normalised
+message, so Traditional characters, spacing and full-width letters are absorbed as in the checker.
+Evidence is the words as the resident wrote them.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+from assistant.lexicon import Lexicon, LexiconError
+from assistant.normalise import Normalised, normalise
+from assistant.taxonomy import taxonomy
+
+SIGNALS_FILE = Path(__file__).resolve().parent / "signals.yaml"
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class CueSpec(_Strict):
+    pattern: str
+    weight: float = 1.0
+
+
+class PsychologySpec(_Strict):
+    threshold: float = 1.0
+    cues: list[CueSpec]
+
+
+class EmergencySpec(_Strict):
+    name: str
+    topic: str | None = None
+    patterns: list[str]
+
+
+class SignalsSpec(_Strict):
+    psychology: dict[str, PsychologySpec]
+    topics: dict[str, list[CueSpec]]
+    emergency: dict[str, EmergencySpec]
+
+
+@dataclass(frozen=True)
+class Cue:
+    pattern: re.Pattern[str]
+    weight: float
+
+
+@dataclass(frozen=True)
+class Reading:
+    """What a message shows."""
+
+    psychology: list[tuple[str, str, list[str]]]  # (code, name, evidence)
+    topic: tuple[str, str]  # (code, name)
+    emergency: tuple[str, str, list[str]] | None  # (kind, name, evidence)
+
+
+class Signals:
+    def __init__(self, lexicon: Lexicon, path: Path = SIGNALS_FILE):
+        try:
+            spec = SignalsSpec.model_validate(yaml.safe_load(path.read_text(encoding="utf-8")))
+        except (yaml.YAMLError, ValidationError) as exc:
+            raise LexiconError(f"{path}: {exc}") from None
+        tax = taxonomy()
+        topics_named = set(spec.topics) | {e.topic for e in spec.emergency.values() if e.topic}
+        unknown = (set(spec.psychology) - set(tax.psychology)) | (topics_named - set(tax.topics))
+        if unknown:
+            raise LexiconError(f"{path}: codes not in taxonomy.yaml: {sorted(unknown)}")
+
+        def cues(items, where):
+            return [Cue(lexicon.compile(c.pattern, f"{path}: {where}"), c.weight) for c in items]
+
+        self.psychology = {code: (p.threshold, cues(p.cues, f"psychology {code}")) for code, p in spec.psychology.items()}
+        self.topics = {code: cues(items, f"topic {code}") for code, items in spec.topics.items()}
+        self.emergency = {
+            kind: (e.name, [lexicon.compile(p, f"{path}: emergency {kind}") for p in e.patterns])
+            for kind, e in spec.emergency.items()
+        }
+        self.emergency_topic = {kind: e.topic for kind, e in spec.emergency.items() if e.topic}
+
+    @staticmethod
+    def _evidence(text: Normalised, pattern: re.Pattern[str]) -> list[str]:
+        found = []
+        for m in pattern.finditer(text.skeleton):
+            if m.end() > m.start():
+                start, end = text.to_original(m.start(), m.end())
+                found.append(text.original[start:end])
+        return found
+
+    def emergency_in(self, text: Normalised) -> tuple[str, str, list[str]] | None:
+        for kind, (name, patterns) in self.emergency.items():
+            evidence = [e for p in patterns for e in self._evidence(text, p)]
+            if evidence:
+                return kind, name, evidence
+        return None
+
+    def read(self, message: str) -> Reading:
+        text = normalise(message)
+        tax = taxonomy()
+        psychology = []
+        for code, (threshold, cues) in self.psychology.items():
+            evidence, weight = [], 0.0
+            for cue in cues:
+                found = self._evidence(text, cue.pattern)
+                if found:
+                    weight += cue.weight
+                    evidence += [e for e in found if e not in evidence]
+            if weight >= threshold:
+                psychology.append((code, tax.psychology[code]["name"], evidence))
+        emergency = self.emergency_in(text)
+        code = self.emergency_topic.get(emergency[0]) if emergency else None
+        if code is None:
+            scores = {c: sum(cue.weight * len(self._evidence(text, cue.pattern)) for cue in cues) for c, cues in self.topics.items()}
+            best = max(scores.items(), key=lambda kv: kv[1]) if scores else ("other", 0)
+            code = best[0] if best[1] > 0 else "other"
+        topic_name = tax.topics[code].split(" ")[0]
+        return Reading(psychology, (code, topic_name), emergency)
