@@ -13,9 +13,10 @@ from fastapi.staticfiles import StaticFiles
 from api import errors
 from api.logs import tune_logging
 from api.middleware import RequestGate
-from api.routes import admin, check, health, languagetool, screen, web, wecom
+from api.routes import admin, assist, check, health, languagetool, screen, web, wecom
 from api.mcp_tools import build_mcp, http_app
 from api.security import KeyStore
+from api.sessions import SessionStore
 from api.state import EngineState
 from assistant.lexicon import LexiconError
 from assistant.settings import Settings, get_settings
@@ -52,6 +53,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     tune_logging()
     keys = KeyStore(settings)
     state = EngineState(settings.lexicon_dirs, settings.cache_size)
+    drafter = settings.drafter()
     mcp_server = build_mcp(lambda: _checker_or_503(state))
     mcp_app = http_app(mcp_server, settings.mcp_allowed_hosts)
 
@@ -75,6 +77,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             if loading is not None and not loading.done():
                 loading.cancel()
             await mcp_sessions.__aexit__(None, None, None)
+            if drafter is not None:
+                drafter.close()
 
     app = FastAPI(
         title="话术 Huashu API",
@@ -84,6 +88,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         openapi_tags=[
             {"name": "check", "description": "Check replies"},
             {"name": "screen", "description": "The chat-plugin endpoint"},
+            {"name": "assist", "description": "The assistant: read the resident, coach the reply"},
             {"name": "languagetool", "description": "LanguageTool-compatible API (UTF-16 offsets)"},
             {"name": "admin", "description": "Operations"},
             {"name": "health", "description": "Probes"},
@@ -92,8 +97,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.keys = keys
     app.state.engine = state
+    app.state.drafter = drafter
+    app.state.sessions = SessionStore(settings.assist_sessions, settings.assist_session_ttl, settings.assist_history_turns)
     errors.install(app)
-    routers = (check.router, screen.router, languagetool.router, wecom.router, admin.router, health.router, web.router)
+    routers = (check.router, screen.router, assist.router, languagetool.router, wecom.router, admin.router, health.router, web.router)
     for router in routers:
         app.include_router(router)
     app.mount("/static", StaticFiles(directory=web.STATIC), name="static")

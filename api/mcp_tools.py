@@ -1,6 +1,6 @@
 """Huashu as an MCP server: tools an LLM client (Claude Desktop, Cursor, Dify, agents) can call.
 
-check_reply(text), rewrite_reply(text) and audit_conversation(turns), with typed, structured
+check_reply(text), rewrite_reply(text), draft_reply(message, ...) and audit_conversation(turns), with typed, structured
 results. The same server runs over stdio (`huashu mcp`, for desktop clients that start it) and
 over streamable HTTP mounted at /mcp on the API server, where it uses the server's current
 engine (reloads included).
@@ -16,12 +16,13 @@ from mcp.server.transport_security import TransportSecuritySettings
 from mcp.types import ToolAnnotations
 from pydantic import BaseModel, Field
 
+from api.models import AssistResponse
 from assistant.pipeline import Checker
 from assistant.taxonomy import taxonomy
 
 INSTRUCTIONS = (
     "话术助手：检查物业客服要发给业主的回复。check_reply 找出十句禁语（F01–F10）和不当用语（D1–D4）并给出改写；"
-    "rewrite_reply 直接给出可发送的改写；audit_conversation 按“一谢二谦三听四办五帮助六解释七理智八汇报”给整段对话打分。"
+    "rewrite_reply 直接给出可发送的改写；draft_reply 读懂业主的消息并起草回复；audit_conversation 按“一谢二谦三听四办五帮助六解释七理智八汇报”给整段对话打分。"
 )
 READ_ONLY = ToolAnnotations(readOnlyHint=True, idempotentHint=True, openWorldHint=False)
 
@@ -155,6 +156,18 @@ def build_mcp(engine: Callable[[], Checker]) -> MCPServer:
             steps_missed=[MissedStep(id=s.id, name=s.name, meaning=s.meaning) for s in outcome.steps_missed],
             findings=findings,
         )
+
+    @server.tool(annotations=READ_ONLY)
+    def draft_reply(
+        message: str, history: list[Turn] | None = None, customer_name: str | None = None, draft: str | None = None
+    ) -> AssistResponse:
+        """读懂业主的消息（心理、话题、突发事件），列出回复要做到的步骤，起草三条通过检查的回复；给出 draft 时一并点评。"""
+        from assistant.coach.coach import Message, coach_for
+        from assistant.settings import get_settings
+
+        coach = coach_for(engine(), None, get_settings().timezone)
+        turns = [Message.of(t.role, t.text) for t in history or []]
+        return AssistResponse.model_validate(coach.assist(message, turns, customer_name, draft).to_dict())
 
     return server
 

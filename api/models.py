@@ -173,3 +173,115 @@ class ErrorDetail(BaseModel):
 class Error(BaseModel):
     error: ErrorDetail
     request_id: str | None
+
+
+# ---- the assistant (POST /v1/assist) -----------------------------------------------------------
+
+Role = Literal["resident", "customer", "user", "staff", "agent", "assistant"]
+
+
+class HistoryTurn(_In):
+    role: Role = Field(description="resident/customer/user for the resident, staff/agent/assistant for staff")
+    text: str = Field(min_length=1)
+
+
+class AssistRequest(_In):
+    model_config = ConfigDict(
+        extra="ignore",
+        json_schema_extra={
+            "examples": [
+                {"message": "电梯又坏了，打了三次电话都没人理，你们什么态度！", "customer_name": "王先生"},
+                {
+                    "message": "到现在还没人来！",
+                    "history": [{"role": "resident", "text": "我家水管漏水了"}, {"role": "staff", "text": "好的，稍后安排。"}],
+                    "draft": "师傅在路上了，您再等等。",
+                    "session_id": "wm-8842",
+                },
+            ]
+        },
+    )
+    message: str = Field(min_length=1, description="The resident's new message.")
+    history: list[HistoryTurn] = Field(default=[], description="The conversation before `message`, oldest first.")
+    customer_name: str | None = Field(default=None, max_length=50, description="How to address the resident: 王先生, 李阿姨.")
+    draft: str | None = Field(default=None, description="A reply staff have written; reviewed in `draft_review`.")
+    session_id: str | None = Field(
+        default=None,
+        min_length=1,
+        max_length=128,
+        pattern=r"^[A-Za-z0-9_.:@-]+$",
+        description="Keeps the conversation on the server: later calls with the same id need not resend `history`.",
+    )
+
+
+class Evidence(BaseModel):
+    code: str = Field(description="A psychology code of taxonomy.yaml")
+    name: str
+    evidence: list[str] = Field(description="The resident's words that show it")
+
+
+class Topic(BaseModel):
+    code: str
+    name: str
+
+
+class EmergencyStep(BaseModel):
+    id: Literal["report", "contain", "people_first"]
+    name: str
+    action: str
+
+
+class Urgent(BaseModel):
+    kind: str = Field(description="fire, gas, trapped, flood, injury or crime")
+    name: str
+    evidence: list[str]
+    steps: list[EmergencyStep] = Field(description="及时向上级汇报, 将事态控制在最小范围内, 先救人报案")
+    reply: str
+
+
+class StepToCover(BaseModel):
+    id: str
+    name: str = Field(description="一谢 … 八汇报, or a complaint-call step (倾听 …)")
+    meaning: str
+    group: Literal["procedure", "call"]
+
+
+class DraftReview(BaseModel):
+    verdict: Literal["pass", "warn", "block"]
+    score: int
+    findings: list[Finding]
+    rewrite: str
+    missing_steps: list[StepToCover]
+    advice: list[str]
+
+
+class AssistResponse(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "psychology": [{"code": "respect", "name": "求尊重心理", "evidence": ["打了三次电话都没人理", "什么态度"]}],
+                    "topic": {"code": "equipment", "name": "设备"},
+                    "complaint": True,
+                    "urgent": None,
+                    "advice": ["先道歉并承认我们做得不够，称呼业主的姓名，说清楚由谁在什么时间跟进，让业主感到被重视。"],
+                    "next_steps": [{"id": "apologise", "name": "二谦", "meaning": "道歉、表示歉意", "group": "procedure"}],
+                    "draft": "王先生您好，让您多次反映还没解决，是我们做得不好，非常抱歉……",
+                    "alternatives": ["王先生您好，真的很抱歉，这件事让您久等了……", "王先生您好，非常抱歉让您一次次来反映……"],
+                    "draft_source": "rules",
+                    "customer_name": "王先生",
+                }
+            ]
+        }
+    )
+    psychology: list[Evidence]
+    topic: Topic
+    complaint: bool
+    urgent: Urgent | None
+    advice: list[str] = Field(description="What to keep in mind for this resident's psychology")
+    next_steps: list[StepToCover] = Field(description="What the reply must still cover")
+    draft: str = Field(description="A reply that passes the checker")
+    alternatives: list[str] = Field(description="Two more replies that pass the checker")
+    draft_source: Literal["rules", "llm"]
+    customer_name: str | None
+    draft_review: DraftReview | None = None
+    session_id: str | None = None

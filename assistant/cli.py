@@ -369,6 +369,55 @@ def audit(
 
 
 @app.command()
+def assist(
+    name: Annotated[str | None, typer.Option("--name", help="业主的称呼，例如 王先生。")] = None,
+    fmt: Annotated[
+        OutputFormat | None, typer.Option("--format", "-f", help="输出格式：text（默认）或 json（每条一行）。")
+    ] = None,
+    lexicon_dir: LexiconDirs = None,
+) -> None:
+    """对话助手：输入业主的消息，得到心理和话题分析、要做到的步骤和三条建议回复。"""
+    from assistant.coach.coach import Coach
+    from assistant.coach.terminal import HELP, TerminalChat
+    from assistant.settings import get_settings
+
+    settings = get_settings()
+    console = Console(highlight=False, soft_wrap=True)
+    try:
+        coach = Coach(_checker(lexicon_dir), drafter=settings.drafter(), timezone=settings.timezone,
+                      max_history=settings.assist_history_turns)
+    except LexiconError as exc:
+        _stderr().print(f"[red]规则文件有误：[/red]\n{exc}", markup=True)
+        raise typer.Exit(EXIT_BAD_INPUT) from None
+    chat = TerminalChat(coach, console, as_json=fmt is OutputFormat.json, name=name)
+    interactive = sys.stdin.isatty()
+    if interactive:
+        console.print(HELP + "\n")
+    bad = False
+    for number, raw in enumerate(_lines(sys.stdin.buffer, interactive, console), 1):
+        try:
+            line = _decode(raw, "<标准输入>", number - 1)
+        except InputError as exc:
+            _stderr().print(str(exc))
+            bad = True
+            continue
+        if not chat.handle(line):
+            break
+    raise typer.Exit(EXIT_BAD_INPUT if bad else EXIT_OK)
+
+
+def _lines(stream: BinaryIO, interactive: bool, console: Console) -> Iterator[bytes]:
+    """Lines of stdin as bytes (decoded one by one, so a bad line names its number)."""
+    while True:
+        if interactive:
+            console.print("业主> ", end="")
+        raw = stream.readline()
+        if not raw:
+            return
+        yield raw
+
+
+@app.command()
 def mcp(lexicon_dir: LexiconDirs = None) -> None:
     """以 MCP 服务器运行（stdio），供 Claude Desktop、Cursor 等桌面客户端调用。"""
     from api.mcp_tools import build_mcp

@@ -146,19 +146,21 @@ def _first(patterns, turns: list[Turn]) -> int | None:
     return None
 
 
-def evaluate(procedure: Procedure, turns: list[Turn]) -> Outcome:
-    """Score one conversation (turns in time order)."""
+def evaluate(procedure: Procedure, turns: list[Turn], starts: tuple[int | None, int | None] | None = None) -> Outcome:
+    """Score one conversation (turns in time order). `starts` is (complaint index, emergency
+    index) when the caller has read the residents' messages itself (the assistant does)."""
     found = [c for t in turns if t.role == "agent" for c in t.categories]
     veto = any(c.startswith("F") for c in found)
     disliked = sum(1 for c in found if c.startswith("D"))
     deduction = min(procedure.disliked_deduction_cap, procedure.disliked_deduction * disliked)
 
-    complaint = _first(procedure.complaint, turns)
-    emergency = _first(procedure.emergency, turns)
+    if starts is None:
+        starts = (_first(procedure.complaint, turns), _first(procedure.emergency, turns))
+    complaint, emergency = starts
     outcome = Outcome(score=0, veto=veto)
-    starts = [i for i in (complaint, emergency) if i is not None]
-    if starts:
-        start = min(starts)
+    begun = [i for i in (complaint, emergency) if i is not None]
+    if begun:
+        start = min(begun)
         triggers = {"complaint"} if complaint is not None else set()
         if emergency is not None:
             triggers.add("emergency")

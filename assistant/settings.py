@@ -59,6 +59,16 @@ class Settings(BaseSettings):
     wechat_app_id: str | None = None
     # MCP over streamable HTTP at /mcp: Host headers accepted besides loopback (host:port, * wildcards)
     mcp_allowed_hosts: Annotated[list[str], NoDecode] = []
+    # the assistant (POST /v1/assist, huashu assist)
+    timezone: str = "Asia/Shanghai"  # for the concrete times drafts promise ("今天下午五点前")
+    assist_sessions: Annotated[int, Field(ge=0)] = 10_000  # conversations remembered by session_id
+    assist_session_ttl: Annotated[int, Field(ge=1)] = 1800  # seconds a quiet session is kept
+    assist_history_turns: Annotated[int, Field(ge=1, le=1000)] = 50  # turns kept and read per conversation
+    # optional LLM drafting through an OpenAI-compatible endpoint; off unless base URL and model are set
+    llm_base_url: str | None = None  # e.g. https://api.openai.com/v1 or a local server's /v1
+    llm_model: str | None = None
+    llm_api_key: SecretStr | None = None
+    llm_timeout: Annotated[float, Field(gt=0, le=120)] = 8.0  # seconds; on timeout the built-in drafts are used
     log_level: Literal["debug", "info", "warning", "error"] = "info"
     log_content: bool = False  # message text in logs: off, staff messages hold residents' data
 
@@ -82,6 +92,26 @@ class Settings(BaseSettings):
         if isinstance(value, str):
             return [k.strip() for k in value.split(",") if k.strip()]
         return value
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"unknown time zone {value!r} (an IANA name such as Asia/Shanghai)") from None
+        return value
+
+    def drafter(self):
+        """The LLM drafter these settings configure, or None (the built-in drafts only)."""
+        if not (self.llm_base_url and self.llm_model):
+            return None
+        from assistant.coach.llm import LLMDrafter
+
+        key = self.llm_api_key.get_secret_value() if self.llm_api_key else None
+        return LLMDrafter(self.llm_base_url, self.llm_model, key, self.llm_timeout)
 
     def policy_for(self, channel: str) -> ChannelPolicy:
         return self.channel_policies.get(channel, self.default_policy)

@@ -1,9 +1,10 @@
 """How well the assistant reads residents: topic, psychology and emergencies on a labelled set.
 
-    python bench/assist_eval.py [tests/data/residents.jsonl]
+    python bench/assist_eval.py [tests/data/residents.jsonl] [--timing]
 
 Targets: topic accuracy >= 0.9, psychology accuracy >= 0.85 (the predicted set of psychologies
-equals the labelled set; "none" counts), every emergency caught. Prints the misses.
+equals the labelled set; "none" counts), every emergency caught. Prints the misses; --timing
+adds milliseconds per full assist against one check of the same message.
 """
 
 from __future__ import annotations
@@ -51,9 +52,43 @@ def evaluate(path: Path) -> dict:
     }
 
 
+def timing(path: Path, rounds: int = 5) -> dict:
+    """Milliseconds per full assist (reading, steps, three drafts each proved by the checker),
+    against one check of the same message, in one run."""
+    import statistics
+    import time
+
+    from assistant import get_checker
+    from assistant.coach.coach import Coach
+
+    checker = get_checker(())
+    coach = Coach(checker)
+    texts = [json.loads(line)["text"] for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    coach.assist(texts[0])
+    assists, checks = [], []
+    for _ in range(rounds):
+        for text in texts:
+            t = time.perf_counter()
+            coach.assist(text, customer_name="王先生")
+            assists.append((time.perf_counter() - t) * 1000)
+            t = time.perf_counter()
+            checker.check(text)
+            checks.append((time.perf_counter() - t) * 1000)
+    assists.sort()
+    return {
+        "assist_ms_p50": round(statistics.median(assists), 2),
+        "assist_ms_p95": round(assists[int(len(assists) * 0.95)], 2),
+        "check_ms_p50": round(statistics.median(checks), 2),
+        "assist_over_check": round(statistics.median(assists) / statistics.median(checks), 1),
+    }
+
+
 def main() -> None:
-    path = Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT / "tests" / "data" / "residents.jsonl"
+    args = [a for a in sys.argv[1:] if not a.startswith("--")]
+    path = Path(args[0]) if args else ROOT / "tests" / "data" / "residents.jsonl"
     result = evaluate(path)
+    if "--timing" in sys.argv:
+        result["timing"] = timing(path)
     print(json.dumps(result, ensure_ascii=False, indent=2))
 
 

@@ -352,19 +352,22 @@ def _mcp_calls(target):
                 {"role": "customer", "text": "电梯坏了三天了，我要投诉！"},
                 {"role": "agent", "text": "谢谢您的反映，非常抱歉，您说的情况我记下了，原因是配件缺货，师傅今天下午三点前上门，还有什么需要随时找我。"},
             ]})
-            return names, checked.structured_content, rewritten.structured_content, audited.structured_content
+            drafted = await c.call_tool("draft_reply", {"message": "电梯里困人了，快来！", "customer_name": "王先生"})
+            return names, checked.structured_content, rewritten.structured_content, audited.structured_content, drafted.structured_content
 
     return asyncio.run(run())
 
 
 def _assert_mcp(results, checker):
-    names, checked, rewritten, audited = results
-    assert names == ["audit_conversation", "check_reply", "rewrite_reply"]
+    names, checked, rewritten, audited, drafted = results
+    assert names == ["audit_conversation", "check_reply", "draft_reply", "rewrite_reply"]
     report = checker.check("您好，改天再联系你。")
     assert checked["verdict"] == "block" and checked["rewrite"] == report.rewrite
     assert [(f["category"], f["start"], f["end"]) for f in checked["findings"]] == [(f.category, f.start, f.end) for f in report.findings]
     assert rewritten == {"original": "我不太清楚。", "rewrite": checker.check("我不太清楚。").rewrite, "changed": True, "fixed": ["F05"]}
     assert audited["complaint"] is True and audited["score"] == 100 and audited["steps_missed"] == []
+    assert drafted["urgent"]["kind"] == "trapped" and drafted["draft"].startswith("王先生")
+    assert all(checker.check(d).verdict == "pass" for d in [drafted["draft"], *drafted["alternatives"]])
 
 
 def test_mcp_over_streamable_http(server, checker):

@@ -89,3 +89,72 @@ def test_web_fits_a_phone_screen(page):
 def test_web_empty_draft_is_explained(page):
     page.get_by_test_id("check-button").click()
     assert "请先输入" in page.locator("#status").inner_text()
+
+
+# ---- the assistant panel ----------------------------------------------------------------------
+
+
+def test_web_assistant_reads_the_resident_and_drafts_into_the_checker(page):
+    page.get_by_test_id("customer-name").fill("王先生")
+    page.get_by_test_id("resident-input").fill("电梯又坏了，打了三次电话都没人理，你们什么态度！")
+    page.get_by_test_id("assist-button").click()
+    page.get_by_test_id("assist-draft").first.wait_for()
+    assert page.get_by_test_id("topic").get_attribute("data-code") == "equipment"
+    assert page.get_by_test_id("psychology").get_attribute("data-codes") == "respect"
+    assert "没人理" in page.get_by_test_id("psychology").inner_text()  # the resident's words as evidence
+    assert page.get_by_test_id("urgent").is_hidden()
+    steps = page.locator("[data-testid=next-steps] li")
+    assert "二谦" in [steps.nth(i).inner_text() for i in range(steps.count())]
+    drafts = page.get_by_test_id("assist-draft")
+    assert drafts.count() == 3
+    texts = [drafts.nth(i).locator(".text").inner_text() for i in range(3)]
+    assert all(t.startswith("王先生") for t in texts) and len(set(texts)) == 3
+    assert page.get_by_test_id("conversation").inner_text().startswith("业主：电梯又坏了")
+    assert page.get_by_test_id("resident-input").input_value() == ""
+
+    # one click moves a draft into the checker, which passes it
+    drafts.nth(1).get_by_test_id("use-draft").click()
+    page.wait_for_function("document.querySelector('[data-testid=verdict]').dataset.verdict === 'pass'")
+    assert page.get_by_test_id("draft-input").input_value() == texts[1]
+    review = page.get_by_test_id("draft-review")
+    review.wait_for()
+    assert page.get_by_test_id("draft-missing").get_attribute("data-steps") in ("", "explain")
+
+    # a draft of the staff's own is reviewed against the complaint: no apology, no time
+    page.get_by_test_id("draft-input").fill("师傅在路上了，您再等等。")
+    page.get_by_test_id("check-button").click()
+    page.wait_for_function(
+        "(document.querySelector('[data-testid=draft-missing]').dataset.steps || '').includes('apologise')"
+    )
+    missing = page.get_by_test_id("draft-missing").get_attribute("data-steps").split()
+    assert {"thank", "apologise", "act"} <= set(missing)
+
+    # what was sent joins the conversation; the next message is read with it
+    page.get_by_test_id("draft-input").fill(texts[0])
+    page.get_by_test_id("mark-sent").click()
+    turns = page.get_by_test_id("turn")
+    assert [turns.nth(i).get_attribute("data-role") for i in range(turns.count())] == ["resident", "staff"]
+    page.get_by_test_id("resident-input").fill("好的，谢谢")
+    page.get_by_test_id("assist-button").click()
+    page.wait_for_function("document.querySelectorAll('[data-testid=turn]').length === 3")
+    assert page.get_by_test_id("topic").get_attribute("data-code") == "equipment"  # carried from the conversation
+
+
+def test_web_assistant_flags_an_emergency(page):
+    page.get_by_test_id("resident-input").fill("厨房里一股很浓的煤气味，我不敢开灯")
+    page.get_by_test_id("assist-button").click()
+    urgent = page.get_by_test_id("urgent")
+    urgent.wait_for()
+    assert urgent.get_attribute("data-kind") == "gas"
+    text = urgent.inner_text()
+    assert "及时向上级汇报" in text and "先救人报案" in text
+    first = page.get_by_test_id("assist-draft").first.locator(".text").inner_text()
+    assert "马上" in first or "现在就" in first
+    page.get_by_test_id("new-conversation").click()
+    assert page.get_by_test_id("conversation").is_hidden()
+    assert page.locator("#assist-result").is_hidden()
+
+
+def test_web_assistant_reports_an_empty_message(page):
+    page.get_by_test_id("assist-button").click()
+    assert "请先粘贴" in page.locator("#assist-status").inner_text()

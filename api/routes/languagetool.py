@@ -83,9 +83,15 @@ def _switched_off(checker, p: dict[str, str]) -> dict:
     }
 
 
-@router.api_route(
+@router.get(
     "/check",
-    methods=["GET", "POST"],
+    operation_id="languageToolCheckQuery",
+    summary="Check text, LanguageTool-style (query parameters)",
+    response_model=None,
+    responses={400: {"model": Error}, 413: {"model": Error}},
+)
+@router.post(
+    "/check",
     operation_id="languageToolCheck",
     summary="Check text, LanguageTool-style",
     response_model=None,

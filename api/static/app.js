@@ -101,6 +101,7 @@ function render(report) {
   const rewriting = report.findings.length > 0;
   $("rewrite-block").classList.toggle("hidden", !rewriting);
   $("rewrite").textContent = rewriting ? report.rewrite : "";
+  document.dispatchEvent(new CustomEvent("huashu:checked", { detail: report }));
 }
 
 async function check() {

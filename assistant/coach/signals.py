@@ -86,19 +86,30 @@ class Signals:
         self.emergency_topic = {kind: e.topic for kind, e in spec.emergency.items() if e.topic}
 
     @staticmethod
-    def _evidence(text: Normalised, pattern: re.Pattern[str]) -> list[str]:
-        found = []
-        for m in pattern.finditer(text.skeleton):
-            if m.end() > m.start():
-                start, end = text.to_original(m.start(), m.end())
-                found.append(text.original[start:end])
-        return found
+    def _spans(text: Normalised, pattern: re.Pattern[str]) -> list[tuple[int, int]]:
+        """Where `pattern` matches, as spans of the original text."""
+        return [text.to_original(m.start(), m.end()) for m in pattern.finditer(text.skeleton) if m.end() > m.start()]
+
+    @staticmethod
+    def _evidence(text: Normalised, spans: list[tuple[int, int]]) -> list[str]:
+        """The words the spans cover, overlapping spans joined, in reading order."""
+        merged: list[list[int]] = []
+        for start, end in sorted(spans):
+            if merged and start <= merged[-1][1]:
+                merged[-1][1] = max(merged[-1][1], end)
+            else:
+                merged.append([start, end])
+        words = []
+        for start, end in merged:
+            if (word := text.original[start:end]) not in words:
+                words.append(word)
+        return words
 
     def emergency_in(self, text: Normalised) -> tuple[str, str, list[str]] | None:
         for kind, (name, patterns) in self.emergency.items():
-            evidence = [e for p in patterns for e in self._evidence(text, p)]
-            if evidence:
-                return kind, name, evidence
+            spans = [span for p in patterns for span in self._spans(text, p)]
+            if spans:
+                return kind, name, self._evidence(text, spans)
         return None
 
     def read(self, message: str) -> Reading:
@@ -106,18 +117,18 @@ class Signals:
         tax = taxonomy()
         psychology = []
         for code, (threshold, cues) in self.psychology.items():
-            evidence, weight = [], 0.0
+            spans, weight = [], 0.0
             for cue in cues:
-                found = self._evidence(text, cue.pattern)
+                found = self._spans(text, cue.pattern)
                 if found:
                     weight += cue.weight
-                    evidence += [e for e in found if e not in evidence]
+                    spans += found
             if weight >= threshold:
-                psychology.append((code, tax.psychology[code]["name"], evidence))
+                psychology.append((code, tax.psychology[code]["name"], self._evidence(text, spans)))
         emergency = self.emergency_in(text)
         code = self.emergency_topic.get(emergency[0]) if emergency else None
         if code is None:
-            scores = {c: sum(cue.weight * len(self._evidence(text, cue.pattern)) for cue in cues) for c, cues in self.topics.items()}
+            scores = {c: sum(cue.weight * len(self._spans(text, cue.pattern)) for cue in cues) for c, cues in self.topics.items()}
             best = max(scores.items(), key=lambda kv: kv[1]) if scores else ("other", 0)
             code = best[0] if best[1] > 0 else "other"
         topic_name = tax.topics[code].split(" ")[0]

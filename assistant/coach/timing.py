@@ -1,0 +1,51 @@
+"""Concrete times for a reply's commitment ("今天下午五点前", "三十分钟内").
+
+The deck asks for definite commitments; a time that has already passed, or one in the middle of
+the night, is worse than none, so the deadline is worked out from the current time: rounded up
+to the hour, kept within working hours (8:00-20:00), otherwise moved to the next morning.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+_DIGITS = "零一二三四五六七八九"
+WORK_START, WORK_END = 8, 20  # first and last hour a deadline may fall on
+NEXT_MORNING = 10  # deadline hour when the work day is over
+
+
+def chinese_number(n: int) -> str:
+    """0-99 in Chinese numerals: 5 -> 五, 12 -> 十二, 30 -> 三十."""
+    if not 0 <= n < 100:
+        raise ValueError(n)
+    if n < 10:
+        return _DIGITS[n]
+    tens, ones = divmod(n, 10)
+    return ("" if tens == 1 else _DIGITS[tens]) + "十" + (_DIGITS[ones] if ones else "")
+
+
+def clock(hour: int) -> str:
+    """A whole hour of the day as people say it: 9 -> 上午九点, 12 -> 中午十二点, 17 -> 下午五点."""
+    if hour < 12:
+        return f"上午{chinese_number(hour)}点"
+    if hour == 12:
+        return "中午十二点"
+    period = "下午" if hour < 18 else "晚上"
+    return f"{period}{chinese_number(hour - 12)}点"
+
+
+def promise_time(now: datetime, *, minutes: int | None = None, hours: int | None = None) -> str:
+    """How soon, said concretely: within `minutes`, or a clock time `hours` from `now`."""
+    if minutes is not None:
+        return f"{chinese_number(minutes)}分钟内"
+    deadline = now + timedelta(hours=hours or 0)
+    if deadline.minute or deadline.second or deadline.microsecond:
+        deadline = deadline.replace(minute=0, second=0, microsecond=0) + timedelta(hours=1)
+    if deadline.hour > WORK_END or deadline.hour < WORK_START:
+        day = deadline.date() if deadline.hour < WORK_START else deadline.date() + timedelta(days=1)
+        deadline = datetime.combine(day, datetime.min.time()).replace(hour=NEXT_MORNING)
+    days = (deadline.date() - now.date()).days
+    day_word = {0: "今天", 1: "明天", 2: "后天"}.get(days)
+    if day_word is None:
+        day_word = f"{deadline.month}月{deadline.day}日"
+    return f"{day_word}{clock(deadline.hour)}前"

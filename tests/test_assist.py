@@ -1,0 +1,495 @@
+"""The assistant (assistant/coach): reading residents, the steps a reply must cover, drafts that pass
+the checker, draft review, its rule files' validation, sessions, POST /v1/assist on a live server,
+`huashu assist`, and LLM drafting against a chat-completions stand-in on loopback."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import httpx
+import pytest
+
+from tests.conftest import DATA, ROOT, free_port, huashu_command, labelled_rows, server_env, start_server
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+AFTERNOON = datetime(2026, 11, 27, 15, 0, tzinfo=SHANGHAI)
+RESIDENTS = labelled_rows(DATA / "residents.jsonl")
+
+
+@pytest.fixture(scope="module")
+def coach(checker):
+    from assistant.coach.coach import Coach
+
+    return Coach(checker)
+
+
+def steps_of(items) -> set[str]:
+    return {s["id"] for s in items}
+
+
+# ---- reading ----------------------------------------------------------------------------------
+
+
+def test_reading_accuracy_on_the_labelled_residents():
+    sys.path.insert(0, str(ROOT / "bench"))
+    from assist_eval import evaluate
+
+    result = evaluate(DATA / "residents.jsonl")
+    assert result["rows"] >= 60
+    assert result["topic_accuracy"] >= 0.9, result["misses"]
+    assert result["psychology_accuracy"] >= 0.85, result["misses"]
+    assert result["emergencies_caught"] == result["emergencies"], result["misses"]
+    assert result["false_emergencies"] <= 1, result["misses"]
+
+
+def test_the_labelled_set_covers_every_code():
+    from assistant.taxonomy import taxonomy
+
+    tax = taxonomy()
+    assert {r["topic"] for r in RESIDENTS} == set(tax.topics)
+    assert {p for r in RESIDENTS for p in r["psychology"]} == set(tax.psychology)
+    assert {r["emergency"] for r in RESIDENTS} - {None} == {"fire", "gas", "trapped", "flood", "injury", "crime"}
+    assert any(not r["psychology"] for r in RESIDENTS)  # plain questions too
+
+
+def test_evidence_is_the_residents_own_words_joined(coach):
+    message = "電梯又壞了，打了三次電話都沒人理，你們什麼態度！"  # Traditional: read all the same
+    advice = coach.assist(message, now=AFTERNOON)
+    (respect,) = advice.psychology
+    assert respect["code"] == "respect" and respect["name"] == "求尊重心理"
+    assert all(e in message for e in respect["evidence"])
+    assert "打了三次電話都沒人理" in respect["evidence"]  # overlapping cues come out as one phrase
+
+
+def test_plain_question_has_no_psychology_and_is_not_a_complaint(coach):
+    advice = coach.assist("请问小区的快递柜在哪里？", now=AFTERNOON)
+    assert advice.psychology == [] and not advice.complaint and advice.urgent is None
+    assert steps_of(advice.next_steps) == {"act", "help"}
+
+
+def test_unanswered_messages_are_read_together(coach):
+    from assistant.coach.coach import Message
+
+    history = [Message("customer", "电梯停在半空不动了")]
+    advice = coach.assist("我妈还困在里面！", history, now=AFTERNOON)
+    assert advice.urgent and advice.urgent["kind"] == "trapped"
+    assert advice.topic["code"] == "equipment"
+
+
+def test_name_from_the_residents_introduction(coach):
+    advice = coach.assist("你好，我是5栋的李阿姨，楼道的灯坏了", now=AFTERNOON)
+    assert advice.customer_name == "李阿姨"
+    assert advice.draft.startswith("李阿姨您好")
+
+
+# ---- drafts -----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", [None, "王先生"])
+def test_every_draft_and_alternative_passes_the_checker(coach, checker, name):
+    bad = []
+    for row in RESIDENTS:
+        advice = coach.assist(row["text"], customer_name=name, now=AFTERNOON)
+        drafts = [advice.draft, *advice.alternatives]
+        assert len(drafts) == 3 and len(set(drafts)) == 3, row
+        assert advice.draft_source == "rules"
+        for text in drafts:
+            report = checker.check(text)
+            if report.verdict != "pass":
+                bad.append((row["id"], text, [f.category for f in report.findings]))
+            if name:
+                assert text.startswith(name), text
+            else:
+                assert text.startswith("您好"), text
+    assert not bad
+
+
+def test_drafts_cover_the_steps_they_can(coach):
+    """Complaint drafts thank, apologise, listen, commit, offer help and cover the call steps; only
+    六解释 (the cause, which staff must find out) is left. Emergency drafts act now and escalate."""
+    for row in RESIDENTS:
+        situation = coach.situation(row["text"], (), "王先生")
+        for text in coach.template_drafts(situation, AFTERNOON):
+            left = steps_of(coach.remaining_steps(situation, text))
+            assert left <= {"explain"}, (row["id"], text, left)
+            assert coach.review(text, situation)["advice"] == [], (row["id"], text)
+
+
+def test_emergency_draft_says_help_is_coming_now_and_how_to_stay_safe(coach):
+    advice = coach.assist("楼下车库着火了，好大的烟！", now=AFTERNOON)
+    urgent = advice.urgent
+    assert urgent["kind"] == "fire" and urgent["name"] == "火灾"
+    assert [s["name"] for s in urgent["steps"]] == ["及时向上级汇报", "将事态控制在最小范围内", "先救人报案"]
+    assert "119" in urgent["steps"][2]["action"]
+    assert advice.topic["code"] == "fire"
+    for text in [advice.draft, *advice.alternatives]:
+        assert any(w in text for w in ("马上", "现在就")), text
+        assert any(w in text for w in ("撤离", "离开")), text
+
+
+def test_compensation_draft_does_not_promise_money(coach):
+    advice = coach.assist("停车场栏杆砸了我的车，修车的钱你们必须赔！", now=AFTERNOON)
+    assert [p["code"] for p in advice.psychology] == ["compensation"]
+    assert any("不轻易承诺" in a for a in advice.advice)
+    for text in [advice.draft, *advice.alternatives]:
+        assert "赔偿您" not in text and "一定赔" not in text and "给您赔" not in text
+        assert "答复" in text or "告诉您" in text  # a time for the answer instead
+
+
+def test_venting_resident_is_heard_first_and_hostile_one_gets_a_supervisor(coach):
+    vent = coach.assist("又停水了，也不提前通知，气死我了！", now=AFTERNOON)
+    first_sentence = vent.draft.split("。")[0]
+    assert any(w in first_sentence for w in ("理解", "明白", "着急"))
+    hostile = coach.assist("你们这帮废物，再不处理我就找人来砸了你们物业办公室", now=AFTERNOON)
+    assert [p["code"] for p in hostile.psychology] == ["hostile"]
+    assert any("自我保护" in a for a in hostile.advice)
+    assert all("主管" in t for t in [hostile.draft, *hostile.alternatives])
+
+
+def test_drafts_promise_a_concrete_time_that_has_not_passed(coach):
+    late = datetime(2026, 11, 27, 21, 30, tzinfo=SHANGHAI)
+    advice = coach.assist("楼道的灯坏了", now=late)
+    assert "明天上午十点前" in advice.draft
+    assert "今天下午五点前" in coach.assist("楼道的灯坏了", now=AFTERNOON).draft
+
+
+@pytest.mark.parametrize(
+    ("now", "hours", "expected"),
+    [
+        (datetime(2026, 11, 27, 9, 15), 2, "今天中午十二点前"),
+        (datetime(2026, 11, 27, 15, 0), 2, "今天下午五点前"),
+        (datetime(2026, 11, 27, 18, 0), 2, "今天晚上八点前"),
+        (datetime(2026, 11, 27, 19, 30), 2, "明天上午十点前"),
+        (datetime(2026, 11, 27, 2, 0), 2, "今天上午十点前"),
+        (datetime(2026, 11, 27, 15, 0), 24, "明天下午三点前"),
+    ],
+)
+def test_promise_time(now, hours, expected):
+    from assistant.coach.timing import promise_time
+
+    assert promise_time(now, hours=hours) == expected
+
+
+def test_promise_time_in_minutes_and_chinese_numbers():
+    from assistant.coach.timing import chinese_number, promise_time
+
+    assert promise_time(AFTERNOON, minutes=15) == "十五分钟内"
+    assert [chinese_number(n) for n in (0, 5, 10, 12, 20, 30, 99)] == ["零", "五", "十", "十二", "二十", "三十", "九十九"]
+
+
+# ---- steps and review -------------------------------------------------------------------------
+
+
+def test_next_steps_count_what_staff_already_said(coach):
+    from assistant.coach.coach import Message
+
+    fresh = coach.assist("电梯又坏了，太过分了！", now=AFTERNOON)
+    assert {"thank", "apologise", "listen", "act", "help", "explain"} <= steps_of(fresh.next_steps)
+    assert {"hear", "relate", "value", "confirm"} <= steps_of(fresh.next_steps)
+    history = [
+        Message("customer", "电梯又坏了，怎么还没修好"),
+        Message("agent", "非常抱歉给您添麻烦了，谢谢您告诉我们，师傅今天下午三点前上门。"),
+    ]
+    later = coach.assist("那我下午在家等", history, now=AFTERNOON)  # not a new complaint
+    assert not steps_of(later.next_steps) & {"thank", "apologise", "act"}
+    again = coach.assist("到现在还没人来，你们到底管不管！", history, now=AFTERNOON)  # complains again
+    assert {"thank", "apologise", "act"} <= steps_of(again.next_steps)
+
+
+def test_emergency_puts_people_first(coach):
+    advice = coach.assist("水管爆了，家里到处是水，气死了！", now=AFTERNOON)
+    assert advice.urgent["kind"] == "flood"
+    assert steps_of(advice.next_steps) == {"act", "report"}  # courtesy steps wait
+
+
+def test_draft_review_finds_missing_steps_findings_and_advice(coach):
+    advice = coach.assist(
+        "楼上漏水把我家天花板泡坏了，你们必须赔偿！", customer_name="陈女士", draft="这不是我们的事，你去找楼上。", now=AFTERNOON
+    )
+    review = advice.draft_review
+    assert review["verdict"] == "block"
+    assert "F04" in {f["category"] for f in review["findings"]}
+    assert {"thank", "apologise", "calm", "relate"} <= steps_of(review["missing_steps"])
+    promise = coach.assist("停车费必须给我退！", draft="好的，我们一定全额退给您。", now=AFTERNOON).draft_review
+    assert any("不轻易承诺" in a for a in promise["advice"])
+    urgent = coach.assist("电梯里困人了！", draft="收到，我们会处理的。", now=AFTERNOON).draft_review
+    assert any("现在就到" in a for a in urgent["advice"])
+    assert "report" in steps_of(urgent["missing_steps"])
+    good = coach.assist("电梯又坏了，太过分了！", customer_name="王先生", draft=advice.draft, now=AFTERNOON)
+    assert good.draft_review["verdict"] == "pass"
+
+
+def test_advice_to_dict_is_the_api_shape(coach):
+    data = coach.assist("电梯又坏了，太过分了！", draft="好的", now=AFTERNOON).to_dict()
+    assert set(data) >= {"psychology", "topic", "urgent", "next_steps", "draft", "alternatives", "draft_review"}
+    assert json.loads(json.dumps(data, ensure_ascii=False)) == data
+    assert "draft_review" not in coach.assist("电梯又坏了", now=AFTERNOON).to_dict()
+
+
+# ---- the rule files are validated -------------------------------------------------------------
+
+
+def _playbook_with(tmp_path: Path, edit) -> Path:
+    import yaml
+
+    from assistant.coach.playbook import PLAYBOOK_FILE
+
+    data = yaml.safe_load(PLAYBOOK_FILE.read_text(encoding="utf-8"))
+    edit(data)
+    path = tmp_path / "playbook.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize(
+    ("edit", "message"),
+    [
+        (lambda d: d["topics"].pop("pest"), "topics must be exactly"),
+        (lambda d: d["actions"].__setitem__(0, "我现在就安排{whom}处理"), "actions[0]: unknown placeholders ['whom']"),
+        (lambda d: d["psychology"]["vent"]["openings"].pop(), "openings"),
+        (lambda d: d["psychology"].__setitem__("angry", d["psychology"]["vent"]), "angry"),
+        (lambda d: d["emergency"].pop("gas"), "emergency kinds"),
+        (lambda d: d["call_steps"][0]["patterns"].__setitem__(0, "您(说"), "call_steps 'hear'"),
+        (lambda d: d["draft_checks"][0].__setitem__("when", ["sometimes"]), "promise-compensation"),
+        (lambda d: d["emergency"]["fire"]["replies"].__setitem__(0, "{hello}，{who}马上到"), "emergency.fire.replies[0]"),
+    ],
+)
+def test_playbook_errors_name_the_file_and_the_place(checker, tmp_path, edit, message):
+    from assistant.coach.playbook import load_playbook
+    from assistant.lexicon import LexiconError
+
+    coach_kinds = {"fire", "gas", "trapped", "flood", "injury", "crime"}
+    path = _playbook_with(tmp_path, edit)
+    with pytest.raises(LexiconError) as err:
+        load_playbook(checker.lexicon, coach_kinds, {"thank", "apologise", "listen", "act", "help", "explain", "calm", "report"}, path)
+    assert str(path) in str(err.value) and message in str(err.value)
+
+
+def test_signals_errors_name_the_file(checker, tmp_path):
+    from assistant.coach.signals import SIGNALS_FILE, Signals
+    from assistant.lexicon import LexiconError
+
+    path = tmp_path / "signals.yaml"
+    path.write_text(SIGNALS_FILE.read_text(encoding="utf-8").replace("  vent:", "  venting:", 1), encoding="utf-8")
+    with pytest.raises(LexiconError, match="venting") as err:
+        Signals(checker.lexicon, path)
+    assert str(path) in str(err.value)
+
+
+# ---- sessions ---------------------------------------------------------------------------------
+
+
+def test_session_store_is_bounded_and_expires():
+    from api.sessions import SessionStore
+    from assistant.coach.coach import Message
+
+    clock = [0.0]
+    store = SessionStore(max_sessions=2, ttl=60, max_turns=3, clock=lambda: clock[0])
+    store.add("a", [Message("customer", str(i)) for i in range(5)], "王先生")
+    turns, name = store.get("a")
+    assert [t.text for t in turns] == ["2", "3", "4"] and name == "王先生"  # the last max_turns
+    store.add("b", [Message("customer", "b")])
+    store.get("a")  # reading does not make a conversation newer; writing does
+    store.add("a", [Message("agent", "x")])
+    store.add("c", [Message("customer", "c")])
+    assert store.get("b") == ([], None)  # least recently written went first
+    assert len(store) == 2
+    clock[0] = 61
+    assert store.get("a") == ([], None) and len(store) == 0  # quiet too long
+
+
+# ---- the HTTP API -----------------------------------------------------------------------------
+
+
+def test_api_assist_with_a_session(client):
+    first = client.post(
+        "/v1/assist",
+        json={"message": "电梯又坏了，打了三次电话都没人理！", "customer_name": "王先生", "session_id": "wm-1"},
+    )
+    assert first.status_code == 200, first.text
+    body = first.json()
+    assert body["session_id"] == "wm-1" and body["topic"] == {"code": "equipment", "name": "设备"}
+    assert body["psychology"][0]["code"] == "respect" and body["draft"].startswith("王先生")
+    assert len(body["alternatives"]) == 2 and body["urgent"] is None
+    sent = body["draft"]
+    second = client.post(
+        "/v1/assist",
+        json={"message": "好的，那我在家等", "history": [{"role": "staff", "text": sent}], "session_id": "wm-1"},
+    ).json()
+    assert second["customer_name"] == "王先生"  # remembered
+    assert second["topic"]["code"] == "equipment"  # read with the conversation
+    assert not steps_of(second["next_steps"]) & {"apologise", "act"}  # the sent reply covered them
+    alone = client.post("/v1/assist", json={"message": "好的，那我在家等"}).json()
+    assert alone["topic"]["code"] == "other" and alone["customer_name"] is None
+
+
+def test_api_assist_reviews_a_draft(client):
+    body = client.post(
+        "/v1/assist", json={"message": "垃圾三天没人收了，臭死了！", "draft": "嗯，我不太清楚，改天再联系你。"}
+    ).json()
+    review = body["draft_review"]
+    assert review["verdict"] == "block"
+    assert {"F05", "F10"} <= {f["category"] for f in review["findings"]}
+    assert all(f["match"] == "嗯，我不太清楚，改天再联系你。"[f["start"] : f["end"]] for f in review["findings"])
+    assert "apologise" in steps_of(review["missing_steps"])
+    assert client.post("/v1/check", json={"text": review["rewrite"]}).json()["verdict"] == "pass"
+
+
+@pytest.mark.parametrize(
+    ("payload", "status", "code"),
+    [
+        ({"message": ""}, 422, "invalid_request"),
+        ({}, 422, "invalid_request"),
+        ({"message": "你好", "history": [{"role": "boss", "text": "x"}]}, 422, "invalid_request"),
+        ({"message": "你好", "history": [{"role": "staff"}]}, 422, "invalid_request"),
+        ({"message": "你好", "session_id": "has space"}, 422, "invalid_request"),
+        ({"message": "你好", "customer_name": "王" * 51}, 422, "invalid_request"),
+        ({"message": "电" * 10_001}, 422, "text_too_long"),
+        ({"message": "你好", "draft": "好" * 10_001}, 422, "text_too_long"),
+        ({"message": "你好", "history": [{"role": "staff", "text": "好" * 10_001}]}, 422, "text_too_long"),
+        ({"message": "你好", "history": [{"role": "staff", "text": "好" * 8000}] * 4}, 413, "body_too_large"),
+    ],
+)
+def test_api_assist_rejects_bad_input_with_a_reason(client, payload, status, code):
+    r = client.post("/v1/assist", json=payload)
+    assert r.status_code == status, r.text
+    error = r.json()["error"]
+    assert error["message"] and error["code"] == code
+
+
+def test_api_assist_rejects_malformed_json(client):
+    r = client.post("/v1/assist", content=b"{not json", headers={"content-type": "application/json"})
+    assert r.status_code == 400 and r.json()["error"]["message"]
+
+
+def test_api_assist_is_documented(client):
+    spec = client.get("/openapi.json").json()
+    operation = spec["paths"]["/v1/assist"]["post"]
+    assert operation["operationId"] == "assistReply"
+    assert "examples" in json.dumps(operation["requestBody"])
+
+
+# ---- the terminal chat ------------------------------------------------------------------------
+
+
+def run_assist(stdin: bytes, *args: str, env=None) -> subprocess.CompletedProcess:
+    return subprocess.run([*huashu_command(), "assist", *args], input=stdin, capture_output=True, timeout=120, env=env)
+
+
+def test_cli_assist_conversation_piped(run_env):
+    script = "\n".join(
+        [
+            "我是3栋的王先生，电梯又坏了，打了三次电话都没人理！",
+            "/草稿 师傅在路上了，您再等等。",
+            "/用 2",
+            "/草稿 好的，我们在跟进。",
+            "/没有这个",
+            "厨房里有很浓的煤气味",
+            "/退出",
+            "这一行不会读到",
+        ]
+    ).encode()
+    result = run_assist(script, env=run_env)
+    out = result.stdout.decode()
+    assert result.returncode == 0, result.stderr.decode()
+    assert "求尊重心理" in out and "话题：设备" in out
+    assert out.count("建议回复 1：王先生您好") == 2
+    assert "已记为发送：王先生您好" in out
+    first_review, second_review = out.split("草稿检查：")[1:3]
+    assert "二谦" in first_review.split("\n\n")[0]  # no apology yet
+    assert "二谦" not in second_review.split("\n\n")[0]  # the sent draft apologised
+    assert "没有这个命令" in out
+    assert "突发事件：燃气泄漏" in out and "先救人报案" in out
+    assert "这一行不会读到" not in out
+
+
+def test_cli_assist_json_lines_and_a_bad_line(run_env):
+    result = run_assist("物业费凭什么涨？\n\xff\n/回复 好的，我们今天下午五点前给您答复。\n".encode("utf-8").replace(b"\xc3\xbf", b"\xff"),
+                        "--format", "json", "--name", "赵女士", env=run_env)
+    assert result.returncode == 2
+    assert "<标准输入>:2" in result.stderr.decode()
+    lines = [json.loads(line) for line in result.stdout.decode().splitlines()]
+    assert lines[0]["topic"]["code"] == "fees" and lines[0]["draft"].startswith("赵女士")
+    assert lines[1]["recorded"] is True and lines[1]["draft_review"]["verdict"] == "pass"
+
+
+# ---- LLM drafting, against a stand-in on loopback ---------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def standin(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("llm")
+    log = tmp / "requests.jsonl"
+    log.touch()
+    port = free_port()
+    env = {**server_env(tmp), "STANDIN_LOG": str(log)}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "uvicorn", "tests.llm_standin:app", "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"],
+        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT,
+    )
+    url = f"http://127.0.0.1:{port}/v1"
+    for _ in range(200):
+        try:
+            httpx.post(f"{url}/chat/completions", json={"messages": [{"role": "user", "content": "ping"}]}, timeout=1)
+            break
+        except httpx.HTTPError:
+            import time
+
+            time.sleep(0.05)
+    yield url, log
+    process.terminate()
+    process.wait(timeout=10)
+
+
+def test_llm_drafts_pass_the_guardrail_or_are_dropped(checker, standin):
+    from assistant.coach.coach import Coach
+    from assistant.coach.llm import LLMDrafter
+
+    url, log = standin
+    coach = Coach(checker, drafter=LLMDrafter(url, "qwen-test", "sk-test", timeout=2))
+    advice = coach.assist("我的车在车库被刮了，你们必须赔偿！", customer_name="王先生", now=AFTERNOON)
+    drafts = [advice.draft, *advice.alternatives]
+    assert advice.draft_source == "llm" and len(drafts) == 3
+    from tests.llm_standin import FORBIDDEN, GOOD, PROMISE, REWRITABLE
+
+    assert FORBIDDEN not in drafts and PROMISE not in drafts and REWRITABLE not in drafts  # never returned as is
+    assert GOOD in drafts
+    assert any("五点前联系您" in d for d in drafts)  # the rewritable one, rewritten
+    assert all(checker.check(d).verdict == "pass" for d in drafts)
+    request = json.loads(log.read_text(encoding="utf-8").splitlines()[-1])
+    assert request["authorization"] == "Bearer sk-test" and request["body"]["model"] == "qwen-test"
+    prompt = request["body"]["messages"][-1]["content"]
+    assert "我的车在车库被刮了" in prompt and "求赔偿心理" in prompt and "王先生" in prompt
+    assert "改天再联系你" in request["body"]["messages"][0]["content"]  # the forbidden phrases are in the system prompt
+
+
+@pytest.mark.parametrize("trigger", ["慢一点", "乱码", "出错"])
+def test_llm_failures_fall_back_to_the_built_in_drafts(checker, standin, trigger):
+    from assistant.coach.coach import Coach
+    from assistant.coach.llm import LLMDrafter
+
+    url, _ = standin
+    coach = Coach(checker, drafter=LLMDrafter(url, "qwen-test", timeout=1))
+    advice = coach.assist(f"楼道的灯坏了，{trigger}", now=AFTERNOON)
+    drafts = [advice.draft, *advice.alternatives]
+    assert advice.draft_source == "rules"  # "not json at all" is read as a draft, and dropped: not Chinese
+    assert len(drafts) == 3 and all(checker.check(d).verdict == "pass" for d in drafts)
+
+
+def test_llm_drafting_through_the_server(standin, tmp_path):
+    url, _ = standin
+    env = server_env(tmp_path, HUASHU_LLM_BASE_URL=url, HUASHU_LLM_MODEL="qwen-test", HUASHU_LLM_API_KEY="sk-test")
+    srv = start_server(tmp_path, env)
+    try:
+        body = httpx.post(f"{srv.url}/v1/assist", json={"message": "热水器坏了，修理费你们得赔", "customer_name": "王先生"}, timeout=30).json()
+        assert body["draft_source"] == "llm"
+        drafts = [body["draft"], *body["alternatives"]]
+        for d in drafts:
+            assert httpx.post(f"{srv.url}/v1/check", json={"text": d}, timeout=30).json()["verdict"] == "pass"
+    finally:
+        srv.stop()
