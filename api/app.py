@@ -18,6 +18,7 @@ from api.mcp_tools import build_mcp, http_app
 from api.security import KeyStore
 from api.sessions import SessionStore
 from api.state import EngineState
+from assistant.coach.coach import coach_for
 from assistant.lexicon import LexiconError
 from assistant.settings import Settings, get_settings
 
@@ -52,8 +53,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
     tune_logging()
     keys = KeyStore(settings)
-    state = EngineState(settings.lexicon_dirs, settings.cache_size)
     drafter = settings.drafter()
+    state = EngineState(
+        settings.lexicon_dirs, settings.cache_size, prepare=lambda checker: coach_for(checker, drafter, settings.timezone)
+    )
     mcp_server = build_mcp(lambda: _checker_or_503(state))
     mcp_app = http_app(mcp_server, settings.mcp_allowed_hosts)
 

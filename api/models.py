@@ -231,7 +231,7 @@ class EmergencyStep(BaseModel):
 
 
 class Urgent(BaseModel):
-    kind: str = Field(description="fire, gas, trapped, flood, injury or crime")
+    kind: str = Field(description="fire, gas, trapped, flood, injury, crime, or urgent (danger of no known kind)")
     name: str
     evidence: list[str]
     steps: list[EmergencyStep] = Field(description="及时向上级汇报, 将事态控制在最小范围内, 先救人报案")

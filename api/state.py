@@ -17,6 +17,7 @@ import asyncio
 import gc
 import logging
 from collections import OrderedDict
+from collections.abc import Callable
 
 from assistant.lexicon import LexiconError
 from assistant.pipeline import Checker
@@ -71,8 +72,11 @@ class CachedReport:
 
 
 class EngineState:
-    def __init__(self, lexicon_dirs, cache_size: int = 4096):
+    def __init__(self, lexicon_dirs, cache_size: int = 4096, prepare: Callable[[Checker], object] | None = None):
+        """`prepare(checker)` runs on every new engine before it is swapped in (the assistant
+        compiles its rule files there), so its errors refuse a reload like a lexicon error."""
         self.lexicon_dirs = [str(d) for d in lexicon_dirs]
+        self.prepare = prepare
         self.cache_size = cache_size
         self.cache = ReportCache(cache_size)
         self.checker: Checker | None = None
@@ -118,12 +122,18 @@ class EngineState:
         finally:
             self._recycling = False
 
+    def _build(self) -> Checker:
+        checker = Checker(self.lexicon_dirs)
+        if self.prepare is not None:
+            self.prepare(checker)
+        return checker
+
     async def reload(self) -> Checker:
         """Build a new engine from the lexicons on disk and swap it in; LexiconError if invalid."""
         async with self._lock:
             gc.unfreeze()  # let the collector reach the engine being replaced
             try:
-                checker = await asyncio.to_thread(Checker, self.lexicon_dirs)
+                checker = await asyncio.to_thread(self._build)
             except LexiconError as exc:
                 self.last_error = str(exc)
                 raise

@@ -161,7 +161,7 @@ class Entry:
         return self.group != "liked"
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, weakref_slot=True)
 class Lexicon:
     entries: tuple[Entry, ...]
     sets: dict[str, tuple[str, ...]]

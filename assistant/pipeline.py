@@ -98,6 +98,8 @@ class Checker:
         self.lexicon_dirs = tuple(str(d) for d in lexicon_dirs)
         self.nlp = build_nlp(self.lexicon_dirs)
         self.component: HuashuComponent = self.nlp.get_pipe("huashu")
+        # what other parts build from this engine (the assistant's coach), kept and dropped with it
+        self.derived: dict = {}
 
     @property
     def lexicon(self) -> Lexicon:

@@ -10,6 +10,7 @@ deducts a little each. The result names the steps missed and the message that st
 from __future__ import annotations
 
 import re
+import weakref
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Literal
@@ -105,15 +106,18 @@ def load_procedure(lexicon: Lexicon, path: Path = PROCEDURE_FILE) -> Procedure:
     )
 
 
-_compiled: dict[int, tuple[Lexicon, Procedure]] = {}
+_compiled: dict[int, Procedure] = {}
 
 
 def procedure_for(lexicon: Lexicon) -> Procedure:
-    """The procedure compiled with `lexicon`'s sets and macros, once per lexicon."""
-    cached = _compiled.get(id(lexicon))
-    if cached is None or cached[0] is not lexicon:
-        cached = _compiled[id(lexicon)] = (lexicon, load_procedure(lexicon))
-    return cached[1]
+    """The procedure compiled with `lexicon`'s sets and macros, once per lexicon (dropped with
+    it: a server that reloads its lexicons does not keep every old one alive)."""
+    key = id(lexicon)
+    procedure = _compiled.get(key)
+    if procedure is None:
+        procedure = _compiled[key] = load_procedure(lexicon)
+        weakref.finalize(lexicon, _compiled.pop, key, None)
+    return procedure
 
 
 @dataclass

@@ -132,6 +132,13 @@ def test_emergency_draft_says_help_is_coming_now_and_how_to_stay_safe(coach):
         assert any(w in text for w in ("撤离", "离开")), text
 
 
+def test_urgent_words_without_a_kind_are_still_an_emergency(coach):
+    advice = coach.assist("快来人啊，要出人命了！", now=AFTERNOON)
+    assert advice.urgent["kind"] == "urgent" and advice.urgent["name"] == "紧急情况"
+    assert steps_of(advice.next_steps) == {"act", "report"}
+    assert all("马上" in t or "现在就" in t for t in [advice.draft, *advice.alternatives])
+
+
 def test_compensation_draft_does_not_promise_money(coach):
     advice = coach.assist("停车场栏杆砸了我的车，修车的钱你们必须赔！", now=AFTERNOON)
     assert [p["code"] for p in advice.psychology] == ["compensation"]
@@ -231,6 +238,21 @@ def test_advice_to_dict_is_the_api_shape(coach):
     assert "draft_review" not in coach.assist("电梯又坏了", now=AFTERNOON).to_dict()
 
 
+def test_engines_replaced_by_a_reload_are_freed_with_their_coach():
+    import gc
+    import weakref
+
+    from assistant.coach.coach import coach_for
+    from assistant.pipeline import Checker
+
+    engine = Checker(())
+    assert coach_for(engine) is coach_for(engine)  # built once per engine
+    gone = weakref.ref(engine)
+    del engine
+    gc.collect()
+    assert gone() is None
+
+
 # ---- the rule files are validated -------------------------------------------------------------
 
 
@@ -261,12 +283,16 @@ def _playbook_with(tmp_path: Path, edit) -> Path:
 )
 def test_playbook_errors_name_the_file_and_the_place(checker, tmp_path, edit, message):
     from assistant.coach.playbook import load_playbook
+    from assistant.coach.signals import Signals
     from assistant.lexicon import LexiconError
+    from assistant.procedure import procedure_for
 
-    coach_kinds = {"fire", "gas", "trapped", "flood", "injury", "crime"}
+    kinds = set(Signals(checker.lexicon).emergency)
+    steps = {s.id for s in procedure_for(checker.lexicon).steps}
+    load_playbook(checker.lexicon, kinds, steps)  # the shipped one is fine
     path = _playbook_with(tmp_path, edit)
     with pytest.raises(LexiconError) as err:
-        load_playbook(checker.lexicon, coach_kinds, {"thank", "apologise", "listen", "act", "help", "explain", "calm", "report"}, path)
+        load_playbook(checker.lexicon, kinds, steps, path)
     assert str(path) in str(err.value) and message in str(err.value)
 
 

@@ -359,15 +359,11 @@ def _mostly_chinese(text: str) -> bool:
     return bool(letters) and han >= 0.6 * len(letters)
 
 
-_coaches: dict[tuple[int, int, str], tuple[object, object, Coach]] = {}
-
-
 def coach_for(checker, drafter=None, timezone: str = "Asia/Shanghai") -> Coach:
-    """One Coach per checker (and drafter): the playbook compiles with the checker's lexicon."""
-    key = (id(checker), id(drafter), timezone)
-    cached = _coaches.get(key)
-    if cached is None or cached[0] is not checker or cached[1] is not drafter:
-        if len(_coaches) > 8:  # engines reloaded many times: drop the old ones
-            _coaches.clear()
-        cached = _coaches[key] = (checker, drafter, Coach(checker, drafter=drafter, timezone=timezone))
-    return cached[2]
+    """One Coach per checker, drafter and time zone (the playbook compiles with the checker's
+    lexicon), kept on the checker so that it goes when a reload replaces the engine."""
+    key = ("coach", id(drafter), timezone)
+    coach = checker.derived.get(key)
+    if coach is None:
+        coach = checker.derived[key] = Coach(checker, drafter=drafter, timezone=timezone)
+    return coach
