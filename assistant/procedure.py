@@ -13,6 +13,7 @@ import re
 import weakref
 from dataclasses import dataclass, field
 from pathlib import Path
+from collections.abc import Callable
 from typing import Annotated, Literal
 
 import yaml
@@ -20,7 +21,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from assistant.coach.signals import Signals
 from assistant.lexicon import Lexicon, LexiconError
-from assistant.normalise import normalise
+from assistant.normalise import Normalised, normalise
 from assistant.taxonomy import taxonomy
 
 PROCEDURE_FILE = Path(__file__).resolve().parent / "procedure.yaml"
@@ -66,7 +67,7 @@ class Step:
 @dataclass(frozen=True)
 class Procedure:
     complaint: tuple[re.Pattern[str], ...]
-    emergency: tuple[re.Pattern[str], ...]
+    signals: Signals  # reads emergencies, as the assistant does
     steps: tuple[Step, ...]
     disliked_deduction: int
     disliked_deduction_cap: int
@@ -99,7 +100,7 @@ def load_procedure(lexicon: Lexicon, path: Path = PROCEDURE_FILE) -> Procedure:
         )
     return Procedure(
         complaint=tuple(lexicon.compile(p, f"{path}: complaint") for p in spec.complaint),
-        emergency=tuple(p for _name, patterns in Signals(lexicon).emergency.values() for p in patterns),
+        signals=Signals(lexicon),
         steps=tuple(steps),
         disliked_deduction=spec.disliked_deduction,
         disliked_deduction_cap=spec.disliked_deduction_cap,
@@ -140,12 +141,10 @@ class Outcome:
     replies_checked: int = 0
 
 
-def _first(patterns, turns: list[Turn]) -> int | None:
+def _first(shows: Callable[[Normalised], object], turns: list[Turn]) -> int | None:
+    """Index of the first resident message that `shows` something."""
     for i, turn in enumerate(turns):
-        if turn.role != "customer":
-            continue
-        skeleton = normalise(turn.text).skeleton
-        if any(p.search(skeleton) for p in patterns):
+        if turn.role == "customer" and shows(normalise(turn.text)):
             return i
     return None
 
@@ -159,7 +158,10 @@ def evaluate(procedure: Procedure, turns: list[Turn], starts: tuple[int | None, 
     deduction = min(procedure.disliked_deduction_cap, procedure.disliked_deduction * disliked)
 
     if starts is None:
-        starts = (_first(procedure.complaint, turns), _first(procedure.emergency, turns))
+        starts = (
+            _first(lambda text: any(p.search(text.skeleton) for p in procedure.complaint), turns),
+            _first(procedure.signals.emergency_in, turns),
+        )
     complaint, emergency = starts
     outcome = Outcome(score=0, veto=veto)
     begun = [i for i in (complaint, emergency) if i is not None]

@@ -102,10 +102,9 @@ def test_every_draft_and_alternative_passes_the_checker(coach, checker, name):
             report = checker.check(text)
             if report.verdict != "pass":
                 bad.append((row["id"], text, [f.category for f in report.findings]))
-            if name:
-                assert text.startswith(name), text
-            else:
-                assert text.startswith("您好"), text
+            # the name given, else the one the resident introduced themselves with (我是…李女士)
+            introduced = coach.situation(row["text"]).name
+            assert text.startswith(name or introduced or "您好"), text
     assert not bad
 
 
@@ -137,6 +136,46 @@ def test_urgent_words_without_a_kind_are_still_an_emergency(coach):
     assert advice.urgent["kind"] == "urgent" and advice.urgent["name"] == "紧急情况"
     assert steps_of(advice.next_steps) == {"act", "report"}
     assert all("马上" in t or "现在就" in t for t in [advice.draft, *advice.alternatives])
+
+
+@pytest.mark.parametrize(
+    ("live", "over"),
+    [
+        ("电梯困人了", "昨天电梯困人的事处理完了吗"),
+        ("闻到一股煤气味", "闻到一股煤气味，后来发现是隔壁在做饭，没事了"),
+        ("楼道里全是烟，呛得不行", "今天消防演练，楼道里全是烟，呛得不行，要多久"),
+    ],
+)
+def test_a_danger_that_is_over_or_a_drill_is_not_urgent(coach, live, over):
+    assert coach.assist(live, now=AFTERNOON).urgent is not None
+    advice = coach.assist(over, now=AFTERNOON)
+    assert advice.urgent is None, over
+    assert "report" not in steps_of(advice.next_steps) or advice.complaint
+
+
+@pytest.mark.parametrize(
+    ("live", "possible"),
+    [
+        ("楼道里的电动车着火了", "电动车停在楼道里，万一着火怎么办"),
+        ("燃气管漏气了", "燃气管都生锈了，会不会漏气"),
+        ("我被困在电梯里了", "如果被困在电梯里该打哪个电话"),
+    ],
+)
+def test_a_danger_only_imagined_is_not_urgent(coach, live, possible):
+    assert coach.assist(live, now=AFTERNOON).urgent is not None
+    assert coach.assist(possible, now=AFTERNOON).urgent is None, possible
+    # a real danger in another clause still counts
+    assert coach.assist(possible + "？现在就闻到烟味了，楼道里全是烟", now=AFTERNOON).urgent is not None
+
+
+def test_an_earlier_emergency_asked_about_does_not_start_the_audit_emergency_steps(checker):
+    from assistant.procedure import Turn, evaluate, procedure_for
+
+    procedure = procedure_for(checker.lexicon)
+    follow_up = [Turn("customer", "上周地下室水管爆了的那件事，后续怎么样了", "m1"), Turn("agent", "您好，正在跟进。", "m2")]
+    assert evaluate(procedure, follow_up).emergency_at is None
+    live = [Turn("customer", "地下室水管爆了，到处都是水！", "m1"), Turn("agent", "您好，正在跟进。", "m2")]
+    assert evaluate(procedure, live).emergency_at == "m1"
 
 
 def test_compensation_draft_does_not_promise_money(coach):

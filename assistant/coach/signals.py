@@ -45,6 +45,8 @@ class SignalsSpec(_Strict):
     psychology: dict[str, PsychologySpec]
     topics: dict[str, list[CueSpec]]
     emergency: dict[str, EmergencySpec]
+    emergency_over: list[str] = []
+    emergency_hypothetical: list[str] = []
 
 
 @dataclass(frozen=True)
@@ -84,6 +86,10 @@ class Signals:
             for kind, e in spec.emergency.items()
         }
         self.emergency_topic = {kind: e.topic for kind, e in spec.emergency.items() if e.topic}
+        self.emergency_over = [lexicon.compile(p, f"{path}: emergency_over") for p in spec.emergency_over]
+        self.emergency_hypothetical = [
+            lexicon.compile(p, f"{path}: emergency_hypothetical") for p in spec.emergency_hypothetical
+        ]
 
     @staticmethod
     def _spans(text: Normalised, pattern: re.Pattern[str]) -> list[tuple[int, int]]:
@@ -106,11 +112,26 @@ class Signals:
         return words
 
     def emergency_in(self, text: Normalised) -> tuple[str, str, list[str]] | None:
+        """The first emergency kind the message shows, unless it says the danger is over or
+        was a drill (a follow-up about last night's fire needs no one to run)."""
+        if any(p.search(text.skeleton) for p in self.emergency_over):
+            return None
         for kind, (name, patterns) in self.emergency.items():
-            spans = [span for p in patterns for span in self._spans(text, p)]
+            spans = [
+                text.to_original(m.start(), m.end())
+                for p in patterns
+                for m in p.finditer(text.skeleton)
+                if m.end() > m.start() and not self._hypothetical(text, m.start())
+            ]
             if spans:
                 return kind, name, self._evidence(text, spans)
         return None
+
+    def _hypothetical(self, text: Normalised, start: int) -> bool:
+        """Whether the clause before `start` makes the danger a possibility (万一着火, 防止漏气)."""
+        clause_start, _ = text.clause_at(start, start + 1)
+        before = text.skeleton[clause_start:start]
+        return any(p.search(before) for p in self.emergency_hypothetical)
 
     def read(self, message: str) -> Reading:
         text = normalise(message)
