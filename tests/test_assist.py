@@ -144,6 +144,7 @@ def test_urgent_words_without_a_kind_are_still_an_emergency(coach):
         ("电梯困人了", "昨天电梯困人的事处理完了吗"),
         ("闻到一股煤气味", "闻到一股煤气味，后来发现是隔壁在做饭，没事了"),
         ("楼道里全是烟，呛得不行", "今天消防演练，楼道里全是烟，呛得不行，要多久"),
+        ("楼道着火了", "上次着火以后消防设施检查了没有"),
     ],
 )
 def test_a_danger_that_is_over_or_a_drill_is_not_urgent(coach, live, over):

@@ -46,7 +46,7 @@ class SignalsSpec(_Strict):
     topics: dict[str, list[CueSpec]]
     emergency: dict[str, EmergencySpec]
     emergency_over: list[str] = []
-    emergency_hypothetical: list[str] = []
+    emergency_not_now: list[str] = []
 
 
 @dataclass(frozen=True)
@@ -87,8 +87,8 @@ class Signals:
         }
         self.emergency_topic = {kind: e.topic for kind, e in spec.emergency.items() if e.topic}
         self.emergency_over = [lexicon.compile(p, f"{path}: emergency_over") for p in spec.emergency_over]
-        self.emergency_hypothetical = [
-            lexicon.compile(p, f"{path}: emergency_hypothetical") for p in spec.emergency_hypothetical
+        self.emergency_not_now = [
+            lexicon.compile(p, f"{path}: emergency_not_now") for p in spec.emergency_not_now
         ]
 
     @staticmethod
@@ -121,17 +121,17 @@ class Signals:
                 text.to_original(m.start(), m.end())
                 for p in patterns
                 for m in p.finditer(text.skeleton)
-                if m.end() > m.start() and not self._hypothetical(text, m.start())
+                if m.end() > m.start() and not self._not_now(text, m.start())
             ]
             if spans:
                 return kind, name, self._evidence(text, spans)
         return None
 
-    def _hypothetical(self, text: Normalised, start: int) -> bool:
-        """Whether the clause before `start` makes the danger a possibility (万一着火, 防止漏气)."""
+    def _not_now(self, text: Normalised, start: int) -> bool:
+        """Whether the clause before `start` makes the danger not a present one (万一着火, 上次着火)."""
         clause_start, _ = text.clause_at(start, start + 1)
         before = text.skeleton[clause_start:start]
-        return any(p.search(before) for p in self.emergency_hypothetical)
+        return any(p.search(before) for p in self.emergency_not_now)
 
     def read(self, message: str) -> Reading:
         text = normalise(message)
