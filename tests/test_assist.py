@@ -53,7 +53,7 @@ def test_the_labelled_set_covers_every_code():
     tax = taxonomy()
     assert {r["topic"] for r in RESIDENTS} == set(tax.topics)
     assert {p for r in RESIDENTS for p in r["psychology"]} == set(tax.psychology)
-    assert {r["emergency"] for r in RESIDENTS} - {None} == {"fire", "gas", "trapped", "flood", "injury", "crime"}
+    assert {r["emergency"] for r in RESIDENTS} - {None} == {"fire", "gas", "trapped", "flood", "injury", "crime", "urgent"}
     assert any(not r["psychology"] for r in RESIDENTS)  # plain questions too
 
 
@@ -167,6 +167,14 @@ def test_a_danger_only_imagined_is_not_urgent(coach, live, possible):
     assert coach.assist(possible, now=AFTERNOON).urgent is None, possible
     # a real danger in another clause still counts
     assert coach.assist(possible + "？现在就闻到烟味了，楼道里全是烟", now=AFTERNOON).urgent is not None
+
+
+def test_everyday_messages_with_words_of_danger_are_not_urgent(coach):
+    lines = (DATA / "not_emergencies.txt").read_text(encoding="utf-8").splitlines()
+    messages = [line for line in lines if line.strip() and not line.startswith("#")]
+    assert len(messages) >= 40
+    urgent = [(m, advice.urgent["evidence"]) for m in messages if (advice := coach.assist(m, now=AFTERNOON)).urgent]
+    assert not urgent
 
 
 def test_an_earlier_emergency_asked_about_does_not_start_the_audit_emergency_steps(checker):
