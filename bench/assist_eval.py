@@ -3,7 +3,8 @@
     python bench/assist_eval.py [tests/data/residents.jsonl] [--timing]
 
 Targets: topic accuracy >= 0.9, psychology accuracy >= 0.85 (the predicted set of psychologies
-equals the labelled set; "none" counts), every emergency caught. Prints the misses; --timing
+equals the labelled set; "none" counts), every emergency caught (and of its kind: the replies
+differ). Prints the misses; --timing
 adds milliseconds per full assist against one check of the same message.
 """
 
@@ -23,7 +24,7 @@ def evaluate(path: Path) -> dict:
 
     signals = Signals(get_checker(()).lexicon)
     rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
-    topic = psychology = emergencies = caught = false_alarms = 0
+    topic = psychology = emergencies = caught = kinds_right = false_alarms = 0
     misses = []
     for row in rows:
         reading = signals.read(row["text"])
@@ -35,9 +36,10 @@ def evaluate(path: Path) -> dict:
         if row["emergency"]:
             emergencies += 1
             caught += got_emergency is not None
+            kinds_right += got_emergency == row["emergency"]
         elif got_emergency:
             false_alarms += 1
-        if got_topic != row["topic"] or got_psy != sorted(row["psychology"]) or bool(got_emergency) != bool(row["emergency"]):
+        if got_topic != row["topic"] or got_psy != sorted(row["psychology"]) or got_emergency != row["emergency"]:
             misses.append({"id": row["id"], "text": row["text"], "topic": [row["topic"], got_topic],
                            "psychology": [sorted(row["psychology"]), got_psy], "emergency": [row["emergency"], got_emergency]})
     n = len(rows)
@@ -47,6 +49,7 @@ def evaluate(path: Path) -> dict:
         "psychology_accuracy": round(psychology / n, 3),
         "emergencies": emergencies,
         "emergencies_caught": caught,
+        "emergency_kinds_right": kinds_right,
         "false_emergencies": false_alarms,
         "misses": misses,
     }

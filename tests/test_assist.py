@@ -44,6 +44,7 @@ def test_reading_accuracy_on_the_labelled_residents():
     assert result["topic_accuracy"] >= 0.9, result["misses"]
     assert result["psychology_accuracy"] >= 0.85, result["misses"]
     assert result["emergencies_caught"] == result["emergencies"], result["misses"]
+    assert result["emergency_kinds_right"] >= 0.95 * result["emergencies"], result["misses"]
     assert result["false_emergencies"] <= 1, result["misses"]
 
 
@@ -53,7 +54,7 @@ def test_the_labelled_set_covers_every_code():
     tax = taxonomy()
     assert {r["topic"] for r in RESIDENTS} == set(tax.topics)
     assert {p for r in RESIDENTS for p in r["psychology"]} == set(tax.psychology)
-    assert {r["emergency"] for r in RESIDENTS} - {None} == {"fire", "gas", "trapped", "flood", "injury", "crime", "urgent"}
+    assert {r["emergency"] for r in RESIDENTS} - {None} == {"fire", "gas", "trapped", "locked_in", "flood", "injury", "crime", "urgent"}
     assert any(not r["psychology"] for r in RESIDENTS)  # plain questions too
 
 
