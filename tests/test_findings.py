@@ -196,9 +196,8 @@ def _prf(tp, fp, fn):
     return 2 * p * r / (p + r) if p + r else 0.0
 
 
-def test_findings_quality_on_own_generalisation_set(checker):
-    """Our own labelled replies (not the dev set): paraphrases, evasions, hard negatives."""
-    rows = labelled_rows(DATA / "generalisation.jsonl")
+def _quality(checker, rows):
+    """(forbidden F1, disliked F1, share of clean rows flagged), scored as ../shared/eval does."""
     counts = {"F": [0, 0, 0], "D": [0, 0, 0]}
     clean = clean_flagged = 0
     parents = {c.code: c.parent for c in taxonomy().categories.values()}
@@ -214,6 +213,23 @@ def test_findings_quality_on_own_generalisation_set(checker):
         if not row["F"] and not row["D"]:
             clean += 1
             clean_flagged += bool(got - allowed)
-    assert _prf(*counts["F"]) >= 0.95
-    assert _prf(*counts["D"]) >= 0.90
-    assert clean_flagged / clean <= 0.02
+    return _prf(*counts["F"]), _prf(*counts["D"]), clean_flagged / clean
+
+
+def test_findings_quality_on_own_generalisation_set(checker):
+    """Our own labelled replies (not the dev set): paraphrases, evasions, hard negatives."""
+    forbidden, disliked, clean_flagged = _quality(checker, labelled_rows(DATA / "generalisation.jsonl"))
+    assert forbidden >= 0.95
+    assert disliked >= 0.90
+    assert clean_flagged <= 0.02
+
+
+def test_findings_quality_without_punctuation(checker):
+    """Chat replies often come without punctuation (typed fast, or by voice): the same set with
+    every mark removed, so clause anchors and question marks cannot carry the rules."""
+    strip = str.maketrans("", "", "，。？！、；：,.?!;:…“”\"'（）()")
+    rows = [dict(row, text=row["text"].translate(strip)) for row in labelled_rows(DATA / "generalisation.jsonl")]
+    forbidden, disliked, clean_flagged = _quality(checker, rows)
+    assert forbidden >= 0.95
+    assert disliked >= 0.95
+    assert clean_flagged <= 0.01
