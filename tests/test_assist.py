@@ -35,11 +35,23 @@ def steps_of(items) -> set[str]:
 # ---- reading ----------------------------------------------------------------------------------
 
 
-def test_reading_accuracy_on_the_labelled_residents():
+# Residents often type without punctuation (fast, or by voice input): the readings must hold then too.
+NO_PUNCTUATION = str.maketrans("", "", "，。？！、；：,.?!;:…“”\"'（）()")
+
+
+@pytest.mark.parametrize("punctuation", [True, False], ids=["as-written", "no-punctuation"])
+def test_reading_accuracy_on_the_labelled_residents(tmp_path, punctuation):
     sys.path.insert(0, str(ROOT / "bench"))
     from assist_eval import evaluate
 
-    result = evaluate(DATA / "residents.jsonl")
+    path = DATA / "residents.jsonl"
+    if not punctuation:
+        path = tmp_path / "residents.jsonl"
+        path.write_text(
+            "".join(json.dumps(dict(r, text=r["text"].translate(NO_PUNCTUATION)), ensure_ascii=False) + "\n" for r in RESIDENTS),
+            encoding="utf-8",
+        )
+    result = evaluate(path)
     assert result["rows"] >= 60
     assert result["topic_accuracy"] >= 0.9, result["misses"]
     assert result["psychology_accuracy"] >= 0.85, result["misses"]
@@ -174,6 +186,7 @@ def test_everyday_messages_with_words_of_danger_are_not_urgent(coach):
     lines = (DATA / "not_emergencies.txt").read_text(encoding="utf-8").splitlines()
     messages = [line for line in lines if line.strip() and not line.startswith("#")]
     assert len(messages) >= 40
+    messages += [m.translate(NO_PUNCTUATION) for m in messages]
     urgent = [(m, advice.urgent["evidence"]) for m in messages if (advice := coach.assist(m, now=AFTERNOON)).urgent]
     assert not urgent
 

@@ -41,12 +41,17 @@ class EmergencySpec(_Strict):
     patterns: list[str]
 
 
+class NotNowSpec(_Strict):
+    before: list[str] = []  # count only ahead of the danger's words in its clause
+    through: list[str] = []  # count ahead of them or among them
+
+
 class SignalsSpec(_Strict):
     psychology: dict[str, PsychologySpec]
     topics: dict[str, list[CueSpec]]
     emergency: dict[str, EmergencySpec]
     emergency_over: list[str] = []
-    emergency_not_now: list[str] = []
+    emergency_not_now: NotNowSpec = NotNowSpec()
 
 
 @dataclass(frozen=True)
@@ -87,9 +92,9 @@ class Signals:
         }
         self.emergency_topic = {kind: e.topic for kind, e in spec.emergency.items() if e.topic}
         self.emergency_over = [lexicon.compile(p, f"{path}: emergency_over") for p in spec.emergency_over]
-        self.emergency_not_now = [
-            lexicon.compile(p, f"{path}: emergency_not_now") for p in spec.emergency_not_now
-        ]
+        not_now = spec.emergency_not_now
+        self.not_now_before = [lexicon.compile(p, f"{path}: emergency_not_now.before") for p in not_now.before]
+        self.not_now_through = [lexicon.compile(p, f"{path}: emergency_not_now.through") for p in not_now.through]
 
     @staticmethod
     def _spans(text: Normalised, pattern: re.Pattern[str]) -> list[tuple[int, int]]:
@@ -121,17 +126,20 @@ class Signals:
                 text.to_original(m.start(), m.end())
                 for p in patterns
                 for m in p.finditer(text.skeleton)
-                if m.end() > m.start() and not self._not_now(text, m.start())
+                if m.end() > m.start() and not self._not_now(text, m.start(), m.end())
             ]
             if spans:
                 return kind, name, self._evidence(text, spans)
         return None
 
-    def _not_now(self, text: Normalised, start: int) -> bool:
-        """Whether the clause before `start` makes the danger not a present one (万一着火, 上次着火)."""
+    def _not_now(self, text: Normalised, start: int, end: int) -> bool:
+        """Whether the clause makes the danger matched at [start, end) not a present one
+        (万一着火, 上次着火, 会不会漏气)."""
         clause_start, _ = text.clause_at(start, start + 1)
-        before = text.skeleton[clause_start:start]
-        return any(p.search(before) for p in self.emergency_not_now)
+        before, through = text.skeleton[clause_start:start], text.skeleton[clause_start:end]
+        return any(p.search(before) for p in self.not_now_before) or any(
+            p.search(through) for p in self.not_now_through
+        )
 
     def read(self, message: str) -> Reading:
         text = normalise(message)
