@@ -72,6 +72,10 @@ class Procedure:
     disliked_deduction: int
     disliked_deduction_cap: int
 
+    def is_complaint(self, text: Normalised) -> bool:
+        """Whether a resident's message complains (procedure.yaml `complaint`)."""
+        return any(p.search(text.skeleton) for p in self.complaint)
+
 
 def load_procedure(lexicon: Lexicon, path: Path = PROCEDURE_FILE) -> Procedure:
     """Read and compile procedure.yaml; LexiconError naming the file and the step if it is bad."""
@@ -159,7 +163,7 @@ def evaluate(procedure: Procedure, turns: list[Turn], starts: tuple[int | None, 
 
     if starts is None:
         starts = (
-            _first(lambda text: any(p.search(text.skeleton) for p in procedure.complaint), turns),
+            _first(procedure.is_complaint, turns),
             _first(procedure.signals.emergency_in, turns),
         )
     complaint, emergency = starts

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import os
 import time
+from collections.abc import Callable
 
 import httpx
 from fastapi import APIRouter, Request
@@ -78,6 +79,26 @@ def _answer(request: Request, text: str) -> str:
     return reply_text(state.check(checker, text).report)
 
 
+def _reply_once(request: Request, channel: str, inner: dict[str, str], seal: Callable[[str], str]) -> Response:
+    """Answer a decrypted message with the findings and a rewrite, `seal`ed for the wire. Both
+    platforms retry a message they think went unanswered: a repeat (same MsgId) gets the same
+    bytes back and is not checked again; a message that is not text gets an empty answer."""
+    key = inner.get("MsgId") or f"{inner.get('FromUserName')}:{inner.get('CreateTime')}"
+    seen = _seen(request, f"{channel}_seen")
+    earlier = seen.get(key)
+    if earlier is not None:
+        request.state.log = {channel: "repeat"}
+        return Response(earlier, media_type=XML)
+    if inner.get("MsgType") != "text" or not inner.get("Content", "").strip():
+        seen.put(key, b"")
+        return PlainTextResponse("")
+    reply = text_reply_xml(inner.get("FromUserName", ""), inner.get("ToUserName", ""), _answer(request, inner["Content"]))
+    body = seal(reply).encode("utf-8")
+    seen.put(key, body)
+    request.state.log = {channel: "reply"}
+    return Response(body, media_type=XML)
+
+
 @router.get("/wecom/callback")
 async def wecom_verify(request: Request):
     """URL verification: decrypt echostr and return the plaintext."""
@@ -107,20 +128,7 @@ async def wecom_message(request: Request):
         inner = parse_xml(crypto.decrypt(encrypted))
     except CallbackError as exc:
         raise _refuse(exc) from None
-    key = inner.get("MsgId") or f"{inner.get('FromUserName')}:{inner.get('CreateTime')}"
-    seen = _seen(request, "wecom_seen")
-    earlier = seen.get(key)
-    if earlier is not None:
-        request.state.log = {"wecom": "repeat"}
-        return Response(earlier, media_type=XML)
-    if inner.get("MsgType") != "text" or not inner.get("Content", "").strip():
-        seen.put(key, b"")
-        return PlainTextResponse("")
-    reply = text_reply_xml(inner.get("FromUserName", ""), inner.get("ToUserName", ""), _answer(request, inner["Content"]))
-    body = crypto.encrypted_reply(reply, nonce).encode("utf-8")
-    seen.put(key, body)
-    request.state.log = {"wecom": "reply"}
-    return Response(body, media_type=XML)
+    return _reply_once(request, "wecom", inner, lambda reply: crypto.encrypted_reply(reply, nonce))
 
 
 # ---- WeChat Official Account ------------------------------------------------------------------
@@ -172,18 +180,8 @@ async def wechat_message(request: Request):
             inner = outer
     except CallbackError as exc:
         raise _refuse(exc) from None
-    key = inner.get("MsgId") or f"{inner.get('FromUserName')}:{inner.get('CreateTime')}"
-    seen = _seen(request, "wechat_seen")
-    earlier = seen.get(key)
-    if earlier is not None:
-        return Response(earlier, media_type=XML)
-    if inner.get("MsgType") != "text" or not inner.get("Content", "").strip():
-        seen.put(key, b"")
-        return PlainTextResponse("")
-    reply = text_reply_xml(inner.get("FromUserName", ""), inner.get("ToUserName", ""), _answer(request, inner["Content"]))
-    body = (crypto.encrypted_reply(reply, nonce) if safe and crypto else reply).encode("utf-8")
-    seen.put(key, body)
-    return Response(body, media_type=XML)
+    seal = (lambda reply: crypto.encrypted_reply(reply, nonce)) if safe and crypto else (lambda reply: reply)
+    return _reply_once(request, "wechat", inner, seal)
 
 
 # ---- chat toolbar ---------------------------------------------------------------------------

@@ -119,8 +119,8 @@ class Coach:
     def __init__(self, checker, *, drafter=None, timezone: str = "Asia/Shanghai", max_history: int = 50):
         self.checker = checker
         lexicon = checker.lexicon
-        self.signals = Signals(lexicon)
         self.procedure = procedure_for(lexicon)
+        self.signals: Signals = self.procedure.signals  # the audit reads emergencies the same way
         self.playbook: Playbook = load_playbook(lexicon, set(self.signals.emergency), {s.id for s in self.procedure.steps})
         self.drafter = drafter
         self.zone = ZoneInfo(timezone)
@@ -145,16 +145,19 @@ class Coach:
         first_unanswered = last
         while first_unanswered > 0 and turns[first_unanswered - 1].role == "customer":
             first_unanswered -= 1
+        texts = {i: normalise(t.text) for i, t in enumerate(turns[: last + 1]) if t.role == "customer"}
         # the resident's messages since staff last wrote are read together: "电梯坏了" + "里面还有人"
         reading = self.signals.read("\n".join(t.text for t in turns[first_unanswered:]))
-        readings = {i: self.signals.read(t.text) for i, t in enumerate(turns[:last]) if t.role == "customer"}
+        readings = {i: self.signals.read(text) for i, text in texts.items() if i < last}
         readings[last] = reading
         # a complaint or emergency in the latest messages starts the steps afresh: each time the
         # resident complains again, the reply thanks, apologises and commits again
-        complaint_at = first_unanswered if reading.psychology or self._complains(turns[first_unanswered:last + 1]) else None
+        complains = self.procedure.is_complaint
+        latest = range(first_unanswered, last + 1)
+        complaint_at = first_unanswered if reading.psychology or any(complains(texts[i]) for i in latest) else None
         emergency_at = first_unanswered if reading.emergency else None
         for i, seen in sorted(readings.items()):
-            if complaint_at is None and (seen.psychology or self._complains([turns[i]])):
+            if complaint_at is None and (seen.psychology or complains(texts[i])):
                 complaint_at = i
             if emergency_at is None and seen.emergency:
                 emergency_at = i
@@ -163,9 +166,6 @@ class Coach:
             if earlier:
                 reading = replace(reading, topic=earlier)
         return Situation(turns, last, reading, complaint_at, emergency_at, self._name(customer_name, turns))
-
-    def _complains(self, turns: Iterable[Message]) -> bool:
-        return any(p.search(normalise(t.text).skeleton) for t in turns for p in self.procedure.complaint)
 
     def _name(self, given: str | None, turns: Iterable[Message]) -> str | None:
         """The resident's name or title as given, else as they introduced themselves (我是王先生)."""
@@ -201,9 +201,9 @@ class Coach:
                 if not any(step.shown_by(r) for r in replies):
                     steps.append({"id": step.id, "name": step.name, "meaning": step.meaning, "group": "procedure"})
         if complaint_at is not None:
-            replies = [t.text for t in turns[complaint_at + 1 :] if t.role == "agent"]
+            replies = [(t.text, normalise(t.text).skeleton) for t in turns[complaint_at + 1 :] if t.role == "agent"]
             for call in self.playbook.call_steps:
-                if not any(self._shows(call, r, situation.name) for r in replies):
+                if not any(self._shows(call, text, skeleton, situation.name) for text, skeleton in replies):
                     steps.append({"id": call.id, "name": call.name, "meaning": call.meaning, "group": "call"})
         return steps
 
@@ -211,8 +211,7 @@ class Coach:
         return frozenset(f.category for f, _ in self.checker.analyse(text).findings)
 
     @staticmethod
-    def _shows(call, text: str, name: str | None) -> bool:
-        skeleton = normalise(text).skeleton
+    def _shows(call, text: str, skeleton: str, name: str | None) -> bool:
         if call.or_name and name and name in text:
             return True
         return any(p.search(skeleton) for p in call.patterns)
@@ -257,12 +256,16 @@ class Coach:
             return None
         return candidate
 
-    def drafts(self, situation: Situation, now: datetime) -> tuple[list[str], Literal["rules", "llm"]]:
+    def drafts(
+        self, situation: Situation, now: datetime, steps: list[dict[str, str]] | None = None
+    ) -> tuple[list[str], Literal["rules", "llm"]]:
+        """Three checked replies: the model's first when one is configured (told `steps`, the
+        remaining steps, computed here when not given), then the playbook's, then fallbacks."""
         chosen: list[str] = []
         source: Literal["rules", "llm"] = "rules"
         if self.drafter is not None:
             try:
-                proposed = self.drafter.drafts(situation, self.remaining_steps(situation), now)
+                proposed = self.drafter.drafts(situation, steps if steps is not None else self.remaining_steps(situation), now)
             except Exception as exc:  # the network is optional: any failure falls back to the rules
                 log.warning("llm_drafting_failed", extra={"fields": {"error": str(exc)[:200]}})
                 proposed = []
@@ -336,14 +339,15 @@ class Coach:
                 "reply": "回复要让业主知道人员现在就到，并告诉业主怎样保护自身安全。",
             }
         advice = [self.playbook.spec.psychology[c].advice for c in self.playbook.spec.psychology if c in situation.psychology_codes]
-        chosen, source = self.drafts(situation, now)
+        next_steps = self.remaining_steps(situation)
+        chosen, source = self.drafts(situation, now, next_steps)
         return Advice(
             psychology=psychology,
             topic={"code": reading.topic[0], "name": tax.topics[reading.topic[0]].split(" ")[0]},
             complaint=situation.complaint,
             urgent=urgent,
             advice=advice,
-            next_steps=self.remaining_steps(situation),
+            next_steps=next_steps,
             draft=chosen[0] if chosen else "",
             alternatives=chosen[1:],
             draft_source=source,

@@ -141,8 +141,8 @@ class Signals:
             p.search(through) for p in self.not_now_through
         )
 
-    def read(self, message: str) -> Reading:
-        text = normalise(message)
+    def read(self, message: str | Normalised) -> Reading:
+        text = message if isinstance(message, Normalised) else normalise(message)
         tax = taxonomy()
         psychology = []
         for code, (threshold, cues) in self.psychology.items():
@@ -157,8 +157,13 @@ class Signals:
         emergency = self.emergency_in(text)
         code = self.emergency_topic.get(emergency[0]) if emergency else None
         if code is None:
-            scores = {c: sum(cue.weight * len(self._spans(text, cue.pattern)) for cue in cues) for c, cues in self.topics.items()}
+            scores = {c: sum(cue.weight * _count(text, cue.pattern) for cue in cues) for c, cues in self.topics.items()}
             best = max(scores.items(), key=lambda kv: kv[1]) if scores else ("other", 0)
             code = best[0] if best[1] > 0 else "other"
         topic_name = tax.topics[code].split(" ")[0]
         return Reading(psychology, (code, topic_name), emergency)
+
+
+def _count(text: Normalised, pattern: re.Pattern[str]) -> int:
+    """How many times `pattern` matches the message (a topic's weight grows with each word)."""
+    return sum(1 for m in pattern.finditer(text.skeleton) if m.end() > m.start())
