@@ -12,15 +12,14 @@ from fastapi.staticfiles import StaticFiles
 
 from api import errors
 from api.logs import tune_logging
-from api.middleware import RequestGate
-from api.routes import admin, assist, check, health, languagetool, screen, web, wecom
 from api.mcp_tools import build_mcp, http_app
-from api.security import KeyStore
-from api.sessions import SessionStore
+from api.middleware import RequestGate
+from api.paths import STATIC
+from api.routes import admin, assist, check, health, languagetool, screen, web, wecom
+from api.services import Services
+from api.settings import Settings, get_settings
 from api.state import EngineState
-from assistant.coach.coach import coach_for
-from assistant.lexicon import LexiconError
-from assistant.settings import Settings, get_settings
+from assistant.errors import RuleFileError
 
 log = logging.getLogger("huashu")
 
@@ -39,25 +38,25 @@ When API keys are configured, `/v1/screen`, `/v1/check/batch` and `/v1/admin/*` 
 async def _reload_logged(state: EngineState) -> None:
     try:
         await state.reload()
-    except LexiconError as exc:
+    except RuleFileError as exc:
         log.error("reload_refused", extra={"fields": {"error": str(exc)}})
 
 
-def _checker_or_503(state: EngineState):
+def _current(state: EngineState, part: str):
+    """The checker or coach of the current generation, for MCP calls (which have no HTTP errors)."""
     if not state.ready:
         raise RuntimeError("引擎正在加载，请稍后重试")
-    return state.require()
+    return getattr(state, part)
 
 
-def create_app(settings: Settings | None = None) -> FastAPI:
-    settings = settings or get_settings()
+def create_app(settings: Settings | None = None, services: Services | None = None) -> FastAPI:
+    """The application, with every collaborator built once here (`services` lets a test hand in
+    its own, e.g. with an engine already loaded)."""
+    settings = settings or (services.settings if services is not None else get_settings())
     tune_logging()
-    keys = KeyStore(settings)
-    drafter = settings.drafter()
-    state = EngineState(
-        settings.lexicon_dirs, settings.cache_size, prepare=lambda checker: coach_for(checker, drafter, settings.timezone)
-    )
-    mcp_server = build_mcp(lambda: _checker_or_503(state))
+    services = services or Services(settings)
+    state = services.engine
+    mcp_server = build_mcp(lambda: _current(state, "checker"), lambda: _current(state, "coach"))
     mcp_app = http_app(mcp_server, settings.mcp_allowed_hosts)
 
     @asynccontextmanager
@@ -80,8 +79,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             if loading is not None and not loading.done():
                 loading.cancel()
             await mcp_sessions.__aexit__(None, None, None)
-            if drafter is not None:
-                drafter.close()
+            services.close()
 
     app = FastAPI(
         title="话术 Huashu API",
@@ -97,16 +95,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             {"name": "health", "description": "Probes"},
         ],
     )
-    app.state.settings = settings
-    app.state.keys = keys
-    app.state.engine = state
-    app.state.drafter = drafter
-    app.state.sessions = SessionStore(settings.assist_sessions, settings.assist_session_ttl, settings.assist_history_turns)
+    app.state.services = services
     errors.install(app)
     routers = (check.router, screen.router, assist.router, languagetool.router, wecom.router, admin.router, health.router, web.router)
     for router in routers:
         app.include_router(router)
-    app.mount("/static", StaticFiles(directory=web.STATIC), name="static")
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.router.routes.extend(mcp_app.routes)  # POST /mcp: MCP over streamable HTTP
     app.add_middleware(RequestGate, limit=settings.max_body_bytes)
     return app

@@ -1,4 +1,4 @@
-"""Dependencies shared by the routes: settings, the engine, API-key checks.
+"""Dependencies shared by the routes: the services create_app built, the engine, API-key checks.
 
 All are `async def`: FastAPI runs plain `def` dependencies in a thread pool, and a thread hop
 per dependency costs more than checking a short reply. The hot routes (check, screen) take what
@@ -13,40 +13,66 @@ from typing import Annotated
 from fastapi import Depends, Request
 
 from api.errors import ApiError
-from api.security import KeyStore
+from api.services import Services
+from api.settings import Settings
 from api.state import EngineState, NotReady
-from assistant.pipeline import Checker
-from assistant.settings import Settings
+from assistant.checker import Checker
+from assistant.coach import Coach
+
+
+def services_of(request: Request) -> Services:
+    return request.app.state.services
+
+
+async def get_services(request: Request) -> Services:
+    return request.app.state.services
 
 
 async def get_settings(request: Request) -> Settings:
-    return request.app.state.settings
+    return request.app.state.services.settings
 
 
 async def get_state(request: Request) -> EngineState:
-    return request.app.state.engine
+    return request.app.state.services.engine
 
 
 async def get_checker(request: Request) -> Checker:
-    return _require(request.app.state.engine)
+    return _require(request.app.state.services.engine)
+
+
+def _not_ready() -> ApiError:
+    return ApiError(503, "not_ready", "引擎正在加载，请稍后重试", headers={"Retry-After": "1"})
 
 
 def _require(state: EngineState) -> Checker:
     try:
         return state.require()
     except NotReady:
-        raise ApiError(503, "not_ready", "引擎正在加载，请稍后重试", headers={"Retry-After": "1"}) from None
+        raise _not_ready() from None
+
+
+def require_coach(state: EngineState) -> Coach:
+    try:
+        return state.require_coach()
+    except NotReady:
+        raise _not_ready() from None
 
 
 def context(request: Request) -> tuple[Settings, EngineState, Checker]:
-    """Settings, engine state and the current engine of the app serving `request`."""
-    app_state = request.app.state
-    return app_state.settings, app_state.engine, _require(app_state.engine)
+    """Settings, engine state and the current checker of the app serving `request`."""
+    services: Services = request.app.state.services
+    return services.settings, services.engine, _require(services.engine)
+
+
+def require_length(text: str, limit: int, field: str = "text") -> None:
+    """A text over the configured limit is refused (422) before the engine sees it."""
+    if len(text) > limit:
+        raise ApiError(422, "text_too_long", f"{field} 超过 {limit} 字符上限（收到 {len(text)} 字符）")
 
 
 async def require_key(request: Request) -> None:
     """When keys are configured, the caller must send `Authorization: Bearer <key>`."""
-    keys: KeyStore = request.app.state.keys
+    keys = request.app.state.services.keys
     if not keys.configured:
         return
     header = request.headers.get("authorization", "")
@@ -60,6 +86,7 @@ async def require_key(request: Request) -> None:
         )
 
 
+ServicesDep = Annotated[Services, Depends(get_services)]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 StateDep = Annotated[EngineState, Depends(get_state)]
 CheckerDep = Annotated[Checker, Depends(get_checker)]

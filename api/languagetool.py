@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
+from assistant.punctuation import SENTENCE_ENDS
 from assistant.report import Finding, Report
 from assistant.taxonomy import taxonomy
 
@@ -26,7 +27,6 @@ SOFTWARE = {
 LANGUAGES = [{"name": "Chinese", "code": "zh", "longCode": "zh-CN"}]
 ACCEPTED_LANGUAGES = {"zh", "zh-cn", "zh-hans", "auto"}
 CONTEXT_CHARS = 40
-_SENTENCE_END = "。！？!?\n"
 
 
 class LanguageToolInputError(ValueError):
@@ -111,8 +111,8 @@ def check_language(language: str | None) -> None:
 
 
 def _sentence_bounds(text: str, start: int, end: int) -> tuple[int, int]:
-    lo = max((text.rfind(c, 0, start) for c in _SENTENCE_END), default=-1) + 1
-    ends = [i for i in (text.find(c, end) for c in _SENTENCE_END) if i != -1]
+    lo = max((text.rfind(c, 0, start) for c in SENTENCE_ENDS), default=-1) + 1
+    ends = [i for i in (text.find(c, end) for c in SENTENCE_ENDS) if i != -1]
     hi = min(ends) + 1 if ends else len(text)
     return lo, hi
 
@@ -120,7 +120,7 @@ def _sentence_bounds(text: str, start: int, end: int) -> tuple[int, int]:
 def _sentence_ranges(text: str, to16: Utf16) -> list[list[int]]:
     ranges, lo = [], 0
     for i, ch in enumerate(text):
-        if ch in _SENTENCE_END:
+        if ch in SENTENCE_ENDS:
             ranges.append([to16(lo), to16(i + 1)])
             lo = i + 1
     if lo < len(text):

@@ -17,35 +17,17 @@ from mcp.types import ToolAnnotations
 from pydantic import BaseModel, Field
 
 from api.models import AssistResponse
-from assistant.pipeline import Checker
-from assistant.taxonomy import taxonomy
+from assistant.checker import Checker
+from assistant.coach import Coach, Message
+from assistant.conversation import Turn as ConversationTurn
+from assistant.conversation import score_conversation
+from assistant.report_schema import Finding, Report
 
 INSTRUCTIONS = (
     "话术助手：检查物业客服要发给业主的回复。check_reply 找出十句禁语（F01–F10）和不当用语（D1–D4）并给出改写；"
     "rewrite_reply 直接给出可发送的改写；draft_reply 读懂业主的消息并起草回复；audit_conversation 按“一谢二谦三听四办五帮助六解释七理智八汇报”给整段对话打分。"
 )
 READ_ONLY = ToolAnnotations(readOnlyHint=True, idempotentHint=True, openWorldHint=False)
-
-
-class FindingOut(BaseModel):
-    rule_id: str
-    category: str = Field(description="F01-F10 forbidden phrase, D1-D4 disliked wording")
-    category_name: str
-    severity: Literal["error", "warning"]
-    start: int = Field(description="str index into the text")
-    end: int
-    match: str
-    message: str
-    suggestions: list[str]
-    confidence: float
-
-
-class CheckResult(BaseModel):
-    verdict: Literal["pass", "warn", "block"]
-    score: int
-    findings: list[FindingOut]
-    positives: list[str] = Field(description="liked wording found (P1-P5), as category names")
-    rewrite: str = Field(description="the whole reply with every finding replaced; passes the checker")
 
 
 class RewriteResult(BaseModel):
@@ -66,12 +48,8 @@ class MissedStep(BaseModel):
     meaning: str
 
 
-class TurnFinding(BaseModel):
+class TurnFinding(Finding):
     turn: int = Field(description="index into turns")
-    category: str
-    match: str
-    message: str
-    suggestion: str
 
 
 class ConversationAudit(BaseModel):
@@ -83,42 +61,20 @@ class ConversationAudit(BaseModel):
     findings: list[TurnFinding]
 
 
-def _finding(f) -> FindingOut:
-    return FindingOut(
-        rule_id=f.rule_id,
-        category=f.category,
-        category_name=taxonomy()[f.category].name,
-        severity=f.severity,
-        start=f.start,
-        end=f.end,
-        match=f.match,
-        message=f.message,
-        suggestions=list(f.suggestions),
-        confidence=f.confidence,
-    )
-
-
-def build_mcp(engine: Callable[[], Checker]) -> MCPServer:
-    """The MCP server; `engine()` gives the checker to use for each call."""
+def build_mcp(current_checker: Callable[[], Checker], current_coach: Callable[[], Coach]) -> MCPServer:
+    """The MCP server; each call uses the checker and coach these return (a server's current
+    generation, so reloads apply)."""
     server = MCPServer("huashu", title="话术助手", instructions=INSTRUCTIONS, version="0.1.0")
 
     @server.tool(annotations=READ_ONLY)
-    def check_reply(text: str) -> CheckResult:
-        """检查一条要发给业主的回复：禁语、不当用语、得分、判定和改写。"""
-        report = engine().check(text)
-        names = taxonomy().categories
-        return CheckResult(
-            verdict=report.verdict,
-            score=report.score,
-            findings=[_finding(f) for f in report.findings],
-            positives=sorted({names[p.category].name for p in report.positives}),
-            rewrite=report.rewrite,
-        )
+    def check_reply(text: str) -> Report:
+        """检查一条要发给业主的回复：禁语、不当用语、得分、判定和改写（与 POST /v1/check 的报告相同）。"""
+        return Report.model_validate(current_checker().check(text).to_dict())
 
     @server.tool(annotations=READ_ONLY)
     def rewrite_reply(text: str) -> RewriteResult:
         """把回复改写成可以发送的说法（去掉所有禁语和不当用语，其余内容保持不变）。"""
-        report = engine().check(text)
+        report = current_checker().check(text)
         return RewriteResult(
             original=text,
             rewrite=report.rewrite,
@@ -129,25 +85,17 @@ def build_mcp(engine: Callable[[], Checker]) -> MCPServer:
     @server.tool(annotations=READ_ONLY)
     def audit_conversation(turns: list[Turn]) -> ConversationAudit:
         """按投诉处理程序（一谢二谦三听四办五帮助六解释七理智八汇报）给一段客服对话打分，只检查客服的话。"""
-        from assistant.procedure import Turn as ProcedureTurn
-        from assistant.procedure import evaluate, procedure_for
-
-        checker = engine()
-        procedure = procedure_for(checker.lexicon)
+        checker = current_checker()
         findings: list[TurnFinding] = []
-        seen: list[ProcedureTurn] = []
+        seen: list[ConversationTurn] = []
         for i, turn in enumerate(turns):
             if turn.role != "agent":
-                seen.append(ProcedureTurn("customer", turn.text, str(i)))
+                seen.append(ConversationTurn("customer", turn.text, str(i)))
                 continue
             report = checker.check(turn.text)
-            seen.append(ProcedureTurn("agent", turn.text, str(i), frozenset(f.category for f in report.findings)))
-            findings += [
-                TurnFinding(turn=i, category=f.category, match=f.match, message=f.message,
-                            suggestion=f.suggestions[0] if f.suggestions else "")
-                for f in report.findings
-            ]
-        outcome = evaluate(procedure, seen)
+            seen.append(ConversationTurn("agent", turn.text, str(i), frozenset(f.category for f in report.findings)))
+            findings += [TurnFinding(turn=i, **f.to_dict()) for f in report.findings]
+        outcome = score_conversation(checker, seen)
         return ConversationAudit(
             score=outcome.score,
             veto=outcome.veto,
@@ -162,12 +110,8 @@ def build_mcp(engine: Callable[[], Checker]) -> MCPServer:
         message: str, history: list[Turn] | None = None, customer_name: str | None = None, draft: str | None = None
     ) -> AssistResponse:
         """读懂业主的消息（心理、话题、突发事件），列出回复要做到的步骤，起草三条通过检查的回复；给出 draft 时一并点评。"""
-        from assistant.coach.coach import Message, coach_for
-        from assistant.settings import get_settings
-
-        coach = coach_for(engine(), None, get_settings().timezone)
         turns = [Message.of(t.role, t.text) for t in history or []]
-        return AssistResponse.model_validate(coach.assist(message, turns, customer_name, draft).to_dict())
+        return AssistResponse.model_validate(current_coach().assist(message, turns, customer_name, draft).to_dict())
 
     return server
 

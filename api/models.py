@@ -1,4 +1,8 @@
-"""Request and response bodies, as documented in /openapi.json (with examples)."""
+"""Request and response bodies, as documented in /openapi.json (with examples).
+
+The report itself (Report, Finding, Positive) is the engine's one schema (assistant/report_schema.py);
+the bodies here wrap or extend it.
+"""
 
 from __future__ import annotations
 
@@ -6,26 +10,9 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-REPORT_EXAMPLE = {
-    "text": "您好，改天再联系你。",
-    "verdict": "block",
-    "score": 23,
-    "findings": [
-        {
-            "rule_id": "forbidden.F10.some-other-day",
-            "category": "F10",
-            "severity": "error",
-            "start": 3,
-            "end": 9,
-            "match": "改天再联系你",
-            "message": "“改天”“回头”“过几天”没有具体时间，业主只能干等。应给出明确的时间和下一步。",
-            "suggestions": ["我今天下午五点前联系您，告诉您处理进度", "我明天上午十点前给您回电话，告诉您安排结果"],
-            "confidence": 1.0,
-        }
-    ],
-    "positives": [{"category": "P2", "start": 0, "end": 2, "match": "您好"}],
-    "rewrite": "您好，我今天下午五点前联系您，告诉您处理进度。",
-}
+from assistant.report_schema import REPORT_EXAMPLE, Finding, Positive, Report
+
+__all__ = ["Finding", "Positive", "Report", "REPORT_EXAMPLE"]  # re-exported for the routes
 
 
 class _In(BaseModel):
@@ -40,35 +27,6 @@ class CheckRequest(_In):
     text: str = Field(min_length=1, description="The reply to check (at most HUASHU_MAX_TEXT_CHARS, 10,000 by default).")
     disabled_rules: list[str] = Field(default=[], description="Rule ids (GET /v1/rules) to leave out of this check.")
     disabled_categories: list[str] = Field(default=[], description="Category codes (F01-F10, D1-D4, P1-P5) to leave out.")
-
-
-class Finding(BaseModel):
-    rule_id: str
-    category: str = Field(description="F01-F10 forbidden phrase, D1-D4 disliked wording")
-    severity: Literal["error", "warning", "info"]
-    start: int = Field(description="Python str index (Unicode code points) into `text`")
-    end: int
-    match: str = Field(description="text[start:end]")
-    message: str = Field(description="Why it is a problem (Chinese)")
-    suggestions: list[str] = Field(description="1-3 replacements for exactly text[start:end]")
-    confidence: float
-
-
-class Positive(BaseModel):
-    category: str = Field(description="P1-P5: what customers like to hear")
-    start: int
-    end: int
-    match: str
-
-
-class Report(BaseModel):
-    model_config = ConfigDict(json_schema_extra={"examples": [REPORT_EXAMPLE]})
-    text: str
-    verdict: Literal["pass", "warn", "block"]
-    score: int = Field(ge=0, le=100)
-    findings: list[Finding]
-    positives: list[Positive]
-    rewrite: str = Field(description="The whole reply with every finding replaced; passes the checker")
 
 
 class BatchItem(_In):
@@ -173,6 +131,10 @@ class ErrorDetail(BaseModel):
 class Error(BaseModel):
     error: ErrorDetail
     request_id: str | None
+
+
+# the errors every checking route may answer with, for its OpenAPI `responses`
+COMMON_ERRORS = {400: {"model": Error}, 413: {"model": Error}, 422: {"model": Error}, 503: {"model": Error}}
 
 
 # ---- the assistant (POST /v1/assist) -----------------------------------------------------------

@@ -8,7 +8,7 @@ the report's rewrite, which has no finding at all, so it passes whatever the pol
 from __future__ import annotations
 
 from assistant.report import Report
-from assistant.settings import ChannelPolicy
+from api.settings import ChannelPolicy
 from assistant.taxonomy import taxonomy
 
 _ORDER = {"allow": 0, "warn": 1, "block": 2}

@@ -12,7 +12,7 @@ import hmac
 import re
 from pathlib import Path
 
-from assistant.settings import Settings
+from api.settings import Settings
 
 _LINE = re.compile(r"^sha256:([0-9a-fA-F]{64})$")
 

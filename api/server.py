@@ -10,7 +10,7 @@ from __future__ import annotations
 import ipaddress
 import os
 
-from assistant.settings import Settings
+from api.settings import Settings
 
 LOOPBACK_NAMES = {"localhost", "localhost.localdomain", "ip6-localhost"}
 
@@ -31,7 +31,8 @@ def is_loopback(host: str) -> bool:
 def check_startup(settings: Settings) -> None:
     """Refuse an open bind without keys, a bad key file or a broken lexicon, before uvicorn starts."""
     from api.security import KeyFileError, KeyStore
-    from assistant.lexicon import LexiconError, load_lexicon
+    from assistant.errors import LexiconError
+    from assistant.lexicon import load_lexicon
 
     try:
         keys = KeyStore(settings)

@@ -15,7 +15,7 @@ from collections import OrderedDict, deque
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-from assistant.coach.coach import Message
+from assistant.coach import Message
 
 
 @dataclass

@@ -1,10 +1,12 @@
 """The engine a server process uses, and how it is replaced (reload, SIGHUP, recycling).
 
-Loading takes about a second, so it happens in a worker thread while the process already answers
-/healthz; /readyz says when the engine is in. A reload builds a complete new engine first and
-swaps it in only if the lexicons are valid: a broken lexicon is refused and the last good rules
-keep serving. A long-running process also rebuilds its engine after `RECYCLE_AFTER` checks,
-because spaCy's vocabulary keeps every token string it has ever seen.
+One generation of the engine is a Checker and the Coach built on it (the assistant compiles its
+rule files with the checker's lexicon). Loading takes about a second, so it happens in a worker
+thread while the process already answers /healthz; /readyz says when the engine is in. A reload
+builds a complete new generation first and swaps it in only if every rule file is valid: a broken
+one is refused and the last good rules keep serving. A long-running process also rebuilds its
+engine after `RECYCLE_AFTER` checks, because spaCy's vocabulary keeps every token string it has
+ever seen.
 
 Chat traffic repeats itself (greetings, canned replies, a message re-sent after a warning), so
 reports are kept in a bounded LRU cache keyed by the text and the switched-off rules, together
@@ -19,8 +21,9 @@ import logging
 from collections import OrderedDict
 from collections.abc import Callable
 
-from assistant.lexicon import LexiconError
-from assistant.pipeline import Checker
+from assistant.checker import Checker
+from assistant.coach import Coach
+from assistant.errors import RuleFileError
 from assistant.report import Report
 
 log = logging.getLogger("huashu")
@@ -72,14 +75,17 @@ class CachedReport:
 
 
 class EngineState:
-    def __init__(self, lexicon_dirs, cache_size: int = 4096, prepare: Callable[[Checker], object] | None = None):
-        """`prepare(checker)` runs on every new engine before it is swapped in (the assistant
-        compiles its rule files there), so its errors refuse a reload like a lexicon error."""
+    """The current generation (checker and coach) of one server process."""
+
+    def __init__(self, lexicon_dirs, cache_size: int = 4096, make_coach: Callable[[Checker], Coach] | None = None):
+        """`make_coach(checker)` builds the assistant on every new checker before it is swapped
+        in, so a broken playbook refuses a reload like a broken lexicon."""
         self.lexicon_dirs = [str(d) for d in lexicon_dirs]
-        self.prepare = prepare
+        self.make_coach = make_coach or Coach
         self.cache_size = cache_size
         self.cache = ReportCache(cache_size)
         self.checker: Checker | None = None
+        self.coach: Coach | None = None
         self.version = 0
         self.last_error: str | None = None
         self._lock = asyncio.Lock()
@@ -94,6 +100,11 @@ class EngineState:
         if self.checker is None:
             raise NotReady
         return self.checker
+
+    def require_coach(self) -> Coach:
+        if self.coach is None:
+            raise NotReady
+        return self.coach
 
     def check(self, checker: Checker, text: str, disabled_rules=(), disabled_categories=()) -> CachedReport:
         """The report for `text` from `checker`, from the cache when it was asked before."""
@@ -117,27 +128,26 @@ class EngineState:
     async def _recycle(self) -> None:
         try:
             await self.reload()
-        except LexiconError as exc:
+        except RuleFileError as exc:
             log.warning("recycle_refused", extra={"fields": {"error": str(exc)}})
         finally:
             self._recycling = False
 
-    def _build(self) -> Checker:
+    def _build(self) -> tuple[Checker, Coach]:
         checker = Checker(self.lexicon_dirs)
-        if self.prepare is not None:
-            self.prepare(checker)
-        return checker
+        return checker, self.make_coach(checker)
 
     async def reload(self) -> Checker:
-        """Build a new engine from the lexicons on disk and swap it in; LexiconError if invalid."""
+        """Build a new engine from the rule files on disk and swap it in; RuleFileError if one
+        of them is invalid."""
         async with self._lock:
             gc.unfreeze()  # let the collector reach the engine being replaced
             try:
-                checker = await asyncio.to_thread(self._build)
-            except LexiconError as exc:
+                checker, coach = await asyncio.to_thread(self._build)
+            except RuleFileError as exc:
                 self.last_error = str(exc)
                 raise
-            self.checker = checker
+            self.checker, self.coach = checker, coach
             self.cache = ReportCache(self.cache_size)
             # the engine is a large, long-lived heap (jieba's dictionary alone is ~350k entries);
             # moving it out of the collector's view keeps garbage collection cheap per request
@@ -148,3 +158,9 @@ class EngineState:
             self.last_error = None
             log.info("engine_loaded", extra={"fields": {"version": self.version, "rules": len(checker.lexicon.entries)}})
             return checker
+
+    def use(self, checker: Checker, coach: Coach) -> None:
+        """Serve an engine built elsewhere (tests hand in the one they share)."""
+        self.checker, self.coach = checker, coach
+        self.cache = ReportCache(self.cache_size)
+        self.version += 1

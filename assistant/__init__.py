@@ -9,33 +9,20 @@ The checker is built on first use from the built-in lexicons plus HUASHU_LEXICON
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
-from assistant.lexicon import LexiconError
+from assistant.errors import LexiconError, RuleFileError
 from assistant.report import Finding, Positive, Report
 
-__all__ = ["check", "check_many", "get_checker", "Report", "Finding", "Positive", "LexiconError"]
-
-_checkers: dict[tuple[str, ...], object] = {}
-_lock = threading.Lock()
+__all__ = ["check", "check_many", "get_checker", "Report", "Finding", "Positive", "LexiconError", "RuleFileError"]
 
 
 def get_checker(lexicon_dirs: Sequence[str | Path] | None = None):
     """The shared Checker for these company lexicon dirs (default: HUASHU_LEXICON_DIRS)."""
-    from assistant.pipeline import Checker
-    from assistant.settings import get_settings
+    from assistant.checker import get_checker as shared
 
-    dirs = lexicon_dirs if lexicon_dirs is not None else get_settings().lexicon_dirs
-    key = tuple(str(d) for d in dirs)
-    checker = _checkers.get(key)
-    if checker is None:
-        with _lock:
-            checker = _checkers.get(key)
-            if checker is None:
-                checker = _checkers[key] = Checker(key)
-    return checker
+    return shared(lexicon_dirs)
 
 
 def check(text: str, *, lexicon_dirs: Sequence[str | Path] | None = None) -> Report:

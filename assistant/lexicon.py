@@ -22,6 +22,7 @@ from typing import Annotated, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from assistant.errors import LexiconError, RuleFileError
 from assistant.normalise import skeleton_of
 from assistant.patterns import PatternError, compile_pattern, required_sets
 from assistant.taxonomy import Severity, taxonomy
@@ -30,10 +31,6 @@ BUILTIN_DIR = Path(__file__).resolve().parent / "lexicons"
 
 Scope = Literal["span", "clause", "sentence", "text"]
 _ID = r"^[A-Za-z0-9][A-Za-z0-9_.-]*$"
-
-
-class LexiconError(ValueError):
-    """A lexicon that cannot be loaded; the message names the file and the entry."""
 
 
 # ---- the YAML schema ---------------------------------------------------------------------------
@@ -168,13 +165,13 @@ class Lexicon:
     disabled: tuple[str, ...] = ()
     macros: dict[str, str] = field(default_factory=dict)
 
-    def compile(self, source: str, where: str) -> re.Pattern[str]:
+    def compile(self, source: str, where: str, error: type[RuleFileError] = LexiconError) -> re.Pattern[str]:
         """A pattern in the lexicon language, with this lexicon's sets and macros (for other
-        rule files, such as the audit's complaint procedure); LexiconError if it is invalid."""
+        rule files, such as the complaint procedure); `error`, naming `where`, if it is invalid."""
         try:
             return compile_pattern(source, self.sets, macros=self.macros)
         except PatternError as exc:
-            raise LexiconError(f"{where}: pattern {source!r}: {exc}") from None
+            raise error(f"{where}: pattern {source!r}: {exc}") from None
 
     def by_id(self, entry_id: str) -> Entry:
         for e in self.entries:

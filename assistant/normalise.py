@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from assistant import phonetics
+from assistant.punctuation import CLAUSE_BREAKS, QUESTION_MARKS, SENTENCE_ENDS
 
 CLAUSE, STOP, QUESTION = "，", "。", "？"
 MARKERS = CLAUSE + STOP + QUESTION
@@ -26,10 +27,11 @@ _MARKER_SET = frozenset(MARKERS)
 _LATIN = re.compile("[a-z]")
 _MARKER_STRENGTH = {CLAUSE: 1, STOP: 2, QUESTION: 3}
 
+# every clause or sentence end becomes one of the three markers (punctuation.py defines them)
 _PUNCTUATION = {
-    "，": CLAUSE, ",": CLAUSE, "；": CLAUSE, ";": CLAUSE, "：": CLAUSE, ":": CLAUSE, "…": CLAUSE,
-    "。": STOP, "｡": STOP, "！": STOP, "!": STOP, "\n": STOP, "\r": STOP, "\u2028": STOP,
-    "？": QUESTION, "?": QUESTION,
+    **dict.fromkeys(CLAUSE_BREAKS, CLAUSE),
+    **dict.fromkeys(SENTENCE_ENDS, STOP),
+    **dict.fromkeys(QUESTION_MARKS, QUESTION),
 }
 
 

@@ -12,7 +12,7 @@ its regular-expression meaning.
 
 `sound=True` compiles the same pattern over the sound string (phonetics), where every character is
 replaced by the code of its syllable. `required_literals` extracts strings that any match must
-contain, so the engine runs a pattern only when an Aho-Corasick pass has seen one of them.
+contain, so the analyzer runs a pattern only when an Aho-Corasick pass has seen one of them.
 """
 
 from __future__ import annotations

@@ -1,7 +1,9 @@
 """What a check returns: findings, positives, a score, a verdict and a rewrite.
 
-The JSON form (Report.to_dict) is the contract every adapter serialises; SCHEMA_VERSION changes when
-it does. Offsets are Python str indices into the text as sent, and text[start:end] == match.
+The JSON form (Report.to_dict) is the contract every adapter serialises, described once for
+OpenAPI and MCP in report_schema.py (a test holds the two together); it carries SCHEMA_VERSION,
+which changes when the form does. Offsets are Python str indices into the text as sent, and
+text[start:end] == match.
 """
 
 from __future__ import annotations
@@ -68,6 +70,7 @@ class Report:
 
     def to_dict(self) -> dict[str, Any]:
         return {
+            "schema_version": SCHEMA_VERSION,
             "text": self.text,
             "verdict": self.verdict,
             "score": self.score,

@@ -13,16 +13,15 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from assistant.engine import Analysis
+from assistant.analyzer import Analysis
+from assistant.punctuation import CLAUSE_ENDS, QUESTION_MARKS, SENTENCE_ENDS, SPACES
 from assistant.taxonomy import taxonomy
 
 SAFE_REPLY = "您好，您反映的情况我已经记下了，我马上为您跟进处理，今天下班前给您答复。"
 MAX_ROUNDS = 3
 _SEVERITY_RANK = {"error": 0, "warning": 1, "info": 2}
-_CLAUSE_PUNCT = "，,；;：:。！!？?…\n"
-_SENTENCE_PUNCT = "。！!？?\n"
-_SEPARATORS = _CLAUSE_PUNCT + " \t\u3000"
-_QUESTION_ENDINGS = ("吗", "呢", "？", "?")
+_SEPARATORS = CLAUSE_ENDS + SPACES
+_QUESTION_ENDINGS = ("吗", "呢", *QUESTION_MARKS)
 
 
 @dataclass(slots=True)
@@ -36,7 +35,7 @@ class _Edit:
 
 
 def _edits(analysis: Analysis) -> list[_Edit]:
-    """A finding already covers what its first suggestion replaces (engine.Analyzer._region)."""
+    """A finding already covers what its first suggestion replaces (analyzer.Analyzer._region)."""
     return [
         _Edit(
             f.start,
@@ -70,7 +69,7 @@ def _merge(original: str, edits: list[_Edit]) -> list[_Edit]:
                 and e.wide
                 and _related(last.category, e.category)
                 and not between.strip(_SEPARATORS)
-                and not any(c in _SENTENCE_PUNCT for c in between)
+                and not any(c in SENTENCE_ENDS for c in between)
             )
             if e.start < last.end or neighbours:
                 keep = last if (last.rank, not last.wide) <= (e.rank, not e.wide) else e
@@ -98,10 +97,10 @@ def _apply(original: str, edits: list[_Edit]) -> str:
             out.append(between)
             said.add(replacement)
         pos = e.end
-        if original[pos : pos + 1] in ("？", "?") and replacement and not replacement.endswith(_QUESTION_ENDINGS):
+        if pos < len(original) and original[pos] in QUESTION_MARKS and replacement and not replacement.endswith(_QUESTION_ENDINGS):
             replacement += "。"  # a question turned into a statement
             pos += 1
-        if pos < len(original) and original[pos] in _CLAUSE_PUNCT:
+        if pos < len(original) and original[pos] in CLAUSE_ENDS:
             replacement = replacement.rstrip("。")
         out.append(replacement)
     out.append(original[pos:])

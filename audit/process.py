@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from datetime import datetime, timezone
 
-from assistant.procedure import Turn, evaluate, procedure_for
+from assistant.conversation import Turn, score_conversation
 
 EXAMPLES_PER_CATEGORY = 3
 
@@ -28,7 +28,6 @@ def _day(time_ms: int) -> str:
 
 def audit_partition(checker, messages: list[dict], files: list[str]) -> dict:
     """Findings, conversation rows and aggregates for the messages of one partition."""
-    procedure = procedure_for(checker.lexicon)
     conversations: dict[str, list[dict]] = defaultdict(list)
     for m in messages:
         conversations[m["c"]].append(m)
@@ -108,7 +107,7 @@ def audit_partition(checker, messages: list[dict], files: list[str]) -> dict:
                             "time": m["tt"],
                         }
                     )
-        outcome = evaluate(procedure, turns)
+        outcome = score_conversation(checker, turns)
         counts["conversations"] += 1
         for name in participants:
             a = agent(name)

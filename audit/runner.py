@@ -3,8 +3,9 @@
 1. Partition (streaming): every input row is read once, validated (bad rows go to errors.jsonl
    with file and line) and appended to one of P partition files by a stable hash of its
    conversation, so a conversation is whole in one partition and memory stays flat.
-2. Audit: each partition is a task (audit.process.audit_partition), run by forked local workers
-   or by Dask workers, whichever the options say; a finished task's result is written atomically.
+2. Audit: each partition is a task (audit.process.audit_partition), run by the engine's worker
+   pool (assistant.pool) or by Dask workers, whichever the options say; a finished task's result
+   is written atomically.
 3. Merge: results are read back in partition order into the output files, each written to a
    temporary name and renamed, so a reader never sees half a file.
 
@@ -16,7 +17,6 @@ are exactly those of an uninterrupted run: nothing lost, nothing twice.
 from __future__ import annotations
 
 import json
-import multiprocessing
 import os
 import shutil
 import sys
@@ -25,7 +25,11 @@ import zlib
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
+
+from assistant.checker import get_checker
+from assistant.pool import map_in_workers
 
 from audit.files import AtomicWriter, write_atomic
 from audit.readers import Message, Rejected, Skipped, UsageError, read
@@ -42,7 +46,7 @@ class Options:
     out: Path
     fmt: str | None = None
     workers: int = 1
-    engine: str = "local"
+    executor: str = "local"  # local worker processes, or a Dask cluster
     scheduler: str | None = None
     resume: bool = False
     mask_pii: bool = True
@@ -154,33 +158,27 @@ def partition(opts: Options, work: Path, partitions: int, progress: Progress) ->
 
 # ---- 2. audit ----------------------------------------------------------------------------------
 
-_local_checker = None
-
-
-def _audit_local(task: tuple[int, str, list[str]]) -> tuple[int, int]:
-    """Run in a forked worker: audit one partition file, write its result atomically."""
+def _audit_partition_file(checker, task: tuple[int, str, list[str]]) -> tuple[int, int]:
+    """One partition file, audited and its result written atomically (in a worker process or here)."""
     from audit.process import audit_partition
 
     index, work, files = task
     part = Path(work) / f"part-{index:04d}.jsonl"
     messages = [json.loads(line) for line in open(part, encoding="utf-8", errors="surrogatepass")]
-    result = audit_partition(_local_checker, messages, files)
+    result = audit_partition(checker, messages, files)
     write_atomic(Path(work) / f"result-{index:04d}.json", json.dumps(result, ensure_ascii=False))
     return index, len(messages)
 
 
 def _run_local(opts: Options, checker, work: Path, todo: list[int], files: list[str], advance) -> None:
-    global _local_checker
-    _local_checker = checker
     tasks = [(i, str(work), files) for i in todo]
     if opts.workers <= 1 or len(tasks) <= 1:
         for task in tasks:
-            advance(_audit_local(task)[1])
+            advance(_audit_partition_file(checker, task)[1])
         return
-    ctx = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn")
-    with ctx.Pool(opts.workers) as pool:
-        for _index, n in pool.imap_unordered(_audit_local, tasks):
-            advance(n)
+    rebuild = partial(get_checker, checker.lexicon_dirs)
+    for _index, n in map_in_workers(_audit_partition_file, tasks, opts.workers, checker=checker, rebuild=rebuild):
+        advance(n)
 
 
 def _run_dask(opts: Options, work: Path, todo: list[int], files: list[str], advance) -> None:
@@ -229,8 +227,8 @@ def run(opts: Options, checker_factory: Callable) -> tuple[dict, int]:
     for path in opts.inputs:
         if not path.is_file():
             raise UsageError(f"{path}: 文件不存在")
-    if opts.engine == "dask" and not opts.scheduler:
-        raise UsageError("--engine dask 需要 --scheduler tcp://主机:8786")
+    if opts.executor == "dask" and not opts.scheduler:
+        raise UsageError("--executor dask 需要 --scheduler tcp://主机:8786")
     opts.out.mkdir(parents=True, exist_ok=True)
     work = opts.out / WORK
     total_bytes = sum(p.stat().st_size for p in opts.inputs)
@@ -258,7 +256,7 @@ def run(opts: Options, checker_factory: Callable) -> tuple[dict, int]:
         advance = progress.task("检查", sum(sizes[i] for i in todo))
         files = [str(p) for p in opts.inputs]
         if todo:
-            if opts.engine == "dask":
+            if opts.executor == "dask":
                 _run_dask(opts, work, todo, files, advance)
             else:
                 _run_local(opts, checker_factory(), work, todo, files, advance)

@@ -20,7 +20,7 @@ sys.path.insert(0, str(ROOT))
 
 def evaluate(path: Path) -> dict:
     from assistant import get_checker
-    from assistant.coach.signals import Signals
+    from assistant.conversation import Signals
 
     signals = Signals(get_checker(()).lexicon)
     rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
@@ -62,7 +62,7 @@ def timing(path: Path, rounds: int = 5) -> dict:
     import time
 
     from assistant import get_checker
-    from assistant.coach.coach import Coach
+    from assistant.coach import Coach
 
     checker = get_checker(())
     coach = Coach(checker)

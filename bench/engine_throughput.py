@@ -52,7 +52,7 @@ def main() -> None:
     import jieba
 
     from assistant import get_checker
-    from assistant.parallel import default_workers
+    from assistant.pool import default_workers
 
     jieba.lcut("预热")
     checker = get_checker(())

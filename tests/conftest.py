@@ -42,12 +42,12 @@ def labelled_rows(path: Path) -> list[dict]:
 
 
 def huashu_command() -> list[str]:
-    """The installed console script next to this interpreter, else `python -m assistant.cli`."""
+    """The installed console script next to this interpreter, else `python -m cli.main`."""
     script = Path(sys.executable).with_name("huashu")
     if script.exists():
         return [str(script)]
     found = shutil.which("huashu")
-    return [found] if found else [sys.executable, "-m", "assistant.cli"]
+    return [found] if found else [sys.executable, "-m", "cli.main"]
 
 
 @pytest.fixture
@@ -137,6 +137,33 @@ def server(tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
-def client(server):
+def live(server):
+    """An HTTP client of the real server, for what needs one (its logs, its process)."""
     with httpx.Client(base_url=server.url, timeout=30) as c:
+        yield c
+
+
+# ---- the same application in-process, for contract checks ------------------------------------
+
+
+@pytest.fixture(scope="session")
+def services(checker):
+    """What create_app builds, configured like the `server` fixture, serving the session's engine."""
+    from api.services import Services
+    from api.settings import ChannelPolicy, Settings
+
+    built = Services(Settings(lexicon_dirs=[], channel_policies={"vip": ChannelPolicy(disliked="block")}))
+    built.engine.use(checker, built.coach_for(checker))
+    return built
+
+
+@pytest.fixture(scope="session")
+def client(services):
+    """FastAPI's TestClient over the application (no network, no second engine): the API's
+    contract checks run here; tests that need a real process use `server` / `live`."""
+    from fastapi.testclient import TestClient
+
+    from api.app import create_app
+
+    with TestClient(create_app(services=services), base_url="http://127.0.0.1:8000") as c:
         yield c

@@ -1,5 +1,6 @@
-"""The HTTP API on a real uvicorn server on loopback: reports equal the engine's, limits, errors,
-keys, policies, reloads, logs."""
+"""The HTTP API: contract checks in-process (FastAPI's TestClient: reports equal the engine's,
+limits, errors, policies), and on a real uvicorn server on loopback what needs a process (logs,
+keys at start-up, reloads, signals, workers)."""
 
 from __future__ import annotations
 
@@ -123,7 +124,8 @@ def test_api_lone_surrogates_are_refused_with_a_reason(client):
     assert "Unicode" in r.json()["error"]["message"]
 
 
-def test_api_request_id_and_logs_hold_no_message(client, server):
+def test_api_request_id_and_logs_hold_no_message(live, server):
+    client = live
     secret = "王先生住在三栋二单元1602，改天再联系你。"
     r = client.post("/v1/screen", json={"message": secret, "channel": "wecom", "conversation_id": "c-9", "sender": "s-9"},
                     headers={"x-request-id": "test-req-123"})

@@ -23,7 +23,7 @@ RESIDENTS = labelled_rows(DATA / "residents.jsonl")
 
 @pytest.fixture(scope="module")
 def coach(checker):
-    from assistant.coach.coach import Coach
+    from assistant.coach import Coach
 
     return Coach(checker)
 
@@ -86,7 +86,7 @@ def test_plain_question_has_no_psychology_and_is_not_a_complaint(coach):
 
 
 def test_unanswered_messages_are_read_together(coach):
-    from assistant.coach.coach import Message
+    from assistant.coach import Message
 
     history = [Message("customer", "电梯停在半空不动了")]
     advice = coach.assist("我妈还困在里面！", history, now=AFTERNOON)
@@ -192,9 +192,9 @@ def test_everyday_messages_with_words_of_danger_are_not_urgent(coach):
 
 
 def test_an_earlier_emergency_asked_about_does_not_start_the_audit_emergency_steps(checker):
-    from assistant.procedure import Turn, evaluate, procedure_for
+    from assistant.conversation import Turn, evaluate
 
-    procedure = procedure_for(checker.lexicon)
+    procedure = checker.procedure
     follow_up = [Turn("customer", "上周地下室水管爆了的那件事，后续怎么样了", "m1"), Turn("agent", "您好，正在跟进。", "m2")]
     assert evaluate(procedure, follow_up).emergency_at is None
     live = [Turn("customer", "地下室水管爆了，到处都是水！", "m1"), Turn("agent", "您好，正在跟进。", "m2")]
@@ -255,7 +255,7 @@ def test_promise_time_in_minutes_and_chinese_numbers():
 
 
 def test_next_steps_count_what_staff_already_said(coach):
-    from assistant.coach.coach import Message
+    from assistant.coach import Message
 
     fresh = coach.assist("电梯又坏了，太过分了！", now=AFTERNOON)
     assert {"thank", "apologise", "listen", "act", "help", "explain"} <= steps_of(fresh.next_steps)
@@ -300,19 +300,24 @@ def test_advice_to_dict_is_the_api_shape(coach):
     assert "draft_review" not in coach.assist("电梯又坏了", now=AFTERNOON).to_dict()
 
 
-def test_engines_replaced_by_a_reload_are_freed_with_their_coach():
+def test_engines_replaced_by_a_reload_are_freed_with_their_coach(tmp_path):
+    import asyncio
     import gc
     import weakref
 
-    from assistant.coach.coach import coach_for
-    from assistant.pipeline import Checker
+    from api.state import EngineState
 
-    engine = Checker(())
-    assert coach_for(engine) is coach_for(engine)  # built once per engine
-    gone = weakref.ref(engine)
-    del engine
+    async def two_generations():
+        state = EngineState(())
+        await state.reload()
+        first = weakref.ref(state.checker), weakref.ref(state.coach)
+        assert state.coach.checker is state.checker  # the coach is built once per engine, on it
+        await state.reload()
+        return state, first
+
+    state, (checker, coach) = asyncio.run(two_generations())
     gc.collect()
-    assert gone() is None
+    assert checker() is None and coach() is None and state.coach is not None
 
 
 # ---- the rule files are validated -------------------------------------------------------------
@@ -345,26 +350,25 @@ def _playbook_with(tmp_path: Path, edit) -> Path:
 )
 def test_playbook_errors_name_the_file_and_the_place(checker, tmp_path, edit, message):
     from assistant.coach.playbook import load_playbook
-    from assistant.coach.signals import Signals
-    from assistant.lexicon import LexiconError
-    from assistant.procedure import procedure_for
+    from assistant.conversation import Signals
+    from assistant.errors import PlaybookError
 
     kinds = set(Signals(checker.lexicon).emergency)
-    steps = {s.id for s in procedure_for(checker.lexicon).steps}
+    steps = {s.id for s in checker.procedure.steps}
     load_playbook(checker.lexicon, kinds, steps)  # the shipped one is fine
     path = _playbook_with(tmp_path, edit)
-    with pytest.raises(LexiconError) as err:
+    with pytest.raises(PlaybookError) as err:
         load_playbook(checker.lexicon, kinds, steps, path)
     assert str(path) in str(err.value) and message in str(err.value)
 
 
 def test_signals_errors_name_the_file(checker, tmp_path):
-    from assistant.coach.signals import SIGNALS_FILE, Signals
-    from assistant.lexicon import LexiconError
+    from assistant.conversation.signals import SIGNALS_FILE, Signals
+    from assistant.errors import SignalsError
 
     path = tmp_path / "signals.yaml"
     path.write_text(SIGNALS_FILE.read_text(encoding="utf-8").replace("  vent:", "  venting:", 1), encoding="utf-8")
-    with pytest.raises(LexiconError, match="venting") as err:
+    with pytest.raises(SignalsError, match="venting") as err:
         Signals(checker.lexicon, path)
     assert str(path) in str(err.value)
 
@@ -374,7 +378,7 @@ def test_signals_errors_name_the_file(checker, tmp_path):
 
 def test_session_store_is_bounded_and_expires():
     from api.sessions import SessionStore
-    from assistant.coach.coach import Message
+    from assistant.coach import Message
 
     clock = [0.0]
     store = SessionStore(max_sessions=2, ttl=60, max_turns=3, clock=lambda: clock[0])
@@ -535,8 +539,8 @@ def standin(tmp_path_factory):
 
 
 def test_llm_drafts_pass_the_guardrail_or_are_dropped(checker, standin):
-    from assistant.coach.coach import Coach
-    from assistant.coach.llm import LLMDrafter
+    from assistant.coach import Coach
+    from api.llm import LLMDrafter
 
     url, log = standin
     coach = Coach(checker, drafter=LLMDrafter(url, "qwen-test", "sk-test", timeout=2))
@@ -558,8 +562,8 @@ def test_llm_drafts_pass_the_guardrail_or_are_dropped(checker, standin):
 
 @pytest.mark.parametrize("trigger", ["慢一点", "乱码", "出错"])
 def test_llm_failures_fall_back_to_the_built_in_drafts(checker, standin, trigger):
-    from assistant.coach.coach import Coach
-    from assistant.coach.llm import LLMDrafter
+    from assistant.coach import Coach
+    from api.llm import LLMDrafter
 
     url, _ = standin
     coach = Coach(checker, drafter=LLMDrafter(url, "qwen-test", timeout=1))

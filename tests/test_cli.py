@@ -35,7 +35,7 @@ def test_cli_check_warned_reply_exits_0_with_json(run_env):
     report = json.loads(out.stdout)
     assert report["verdict"] == "warn"
     assert report["findings"][0]["category"] == "D4"
-    assert set(report) == {"text", "verdict", "score", "findings", "positives", "rewrite"}
+    assert set(report) == {"schema_version", "text", "verdict", "score", "findings", "positives", "rewrite"}
 
 
 def test_cli_check_reads_stdin(run_env):

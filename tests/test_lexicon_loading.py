@@ -8,7 +8,7 @@ import textwrap
 import pytest
 
 from assistant.lexicon import LexiconError, load_lexicon
-from assistant.pipeline import Checker
+from assistant.checker import Checker
 
 
 def _write(directory, name, body):
@@ -121,8 +121,21 @@ def test_lexicon_overlay_extends_a_word_set(company):
 
 
 def test_lexicon_overlay_from_environment(tmp_path, monkeypatch):
-    from assistant.settings import Settings
+    from api.settings import Settings
 
     _write(tmp_path / "envdir", "acme.yaml", GOOD_ENTRY)
     monkeypatch.setenv("HUASHU_LEXICON_DIRS", str(tmp_path / "envdir"))
     assert Settings().lexicon_dirs == [tmp_path / "envdir"]
+
+
+def test_two_checkers_in_one_process_keep_their_own_words(company, checker):
+    """Each Checker owns its segmenter's dictionary: the company's words (物管会, 等消息吧) are
+    words to the company checker only, and jieba's process-wide dictionary is never written."""
+    import jieba
+
+    assert company.nlp.tokenizer.words("请找物管会处理") == ["请", "找", "物管会", "处理"]
+    assert "物管会" not in checker.nlp.tokenizer.words("请找物管会处理")
+    assert "等消息吧" in company.nlp.tokenizer.jieba.FREQ and "等消息吧" not in checker.nlp.tokenizer.jieba.FREQ
+    assert "物管会" not in jieba.dt.FREQ and "等消息吧" not in jieba.dt.FREQ
+    # a checker built after the company's still sees only the built-in lexicon's words
+    assert "物管会" not in Checker(()).nlp.tokenizer.words("请找物管会处理")

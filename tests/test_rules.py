@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.engine import Analyzer
+from assistant.analyzer import Analyzer
 from assistant.normalise import normalise
 from tests.conftest import DATA, SHARED, labelled_rows
 

@@ -12,7 +12,8 @@ from api.deps import KeyRequired, SettingsDep, StateDep
 from api.errors import ApiError
 from api.models import Error, Reloaded
 from api.responses import JSONResponse
-from assistant.lexicon import LexiconError, load_lexicon
+from assistant.errors import RuleFileError
+from assistant.lexicon import load_lexicon
 
 router = APIRouter(prefix="/v1/admin", tags=["admin"])
 
@@ -37,6 +38,6 @@ async def reload_rules(state: StateDep, settings: SettingsDep):
                 {"status": "restarting", "version": state.version, "rules": len(lexicon.entries)}, 202
             )
         checker = await state.reload()
-    except LexiconError as exc:
+    except RuleFileError as exc:
         raise ApiError(422, "lexicon_invalid", "词库有误，未重新加载，仍在使用上一版规则", str(exc)) from None
     return JSONResponse({"status": "reloaded", "version": state.version, "rules": len(checker.lexicon.entries)})

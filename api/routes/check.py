@@ -7,21 +7,15 @@ import asyncio
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
-from api.deps import CheckerDep, KeyRequired, SettingsDep, context
 from api.bodies import openapi_body, parse_body
+from api.deps import CheckerDep, KeyRequired, SettingsDep, StateDep, context, require_length
 from api.errors import ApiError
-from api.models import BatchRequest, BatchResponse, CheckRequest, Error, Report, Rule
+from api.models import COMMON_ERRORS, BatchRequest, BatchResponse, CheckRequest, Error, Report, Rule
 from api.responses import JSONResponse
 from assistant.taxonomy import taxonomy
 
 router = APIRouter(prefix="/v1", tags=["check"])
-ERRORS = {400: {"model": Error}, 413: {"model": Error}, 422: {"model": Error}, 503: {"model": Error}}
 YIELD_EVERY = 32  # a batch gives other requests a turn this often
-
-
-def require_length(text: str, limit: int, field: str = "text") -> None:
-    if len(text) > limit:
-        raise ApiError(422, "text_too_long", f"{field} 超过 {limit} 字符上限（收到 {len(text)} 字符）")
 
 
 def switched_off(checker, rules: list[str], categories: list[str]) -> dict:
@@ -42,7 +36,7 @@ def switched_off(checker, rules: list[str], categories: list[str]) -> dict:
     operation_id="checkReply",
     summary="Check one reply",
     response_model=None,
-    responses={200: {"model": Report}, **ERRORS},
+    responses={200: {"model": Report}, **COMMON_ERRORS},
     openapi_extra=openapi_body(CheckRequest),
 )
 async def check_reply(request: Request):
@@ -63,10 +57,10 @@ async def check_reply(request: Request):
     operation_id="checkBatch",
     summary="Check up to 1,000 replies",
     response_model=None,
-    responses={200: {"model": BatchResponse}, 401: {"model": Error}, **ERRORS},
+    responses={200: {"model": BatchResponse}, 401: {"model": Error}, **COMMON_ERRORS},
     dependencies=[KeyRequired],
 )
-async def check_batch(body: BatchRequest, request: Request, checker: CheckerDep, settings: SettingsDep):
+async def check_batch(body: BatchRequest, request: Request, checker: CheckerDep, settings: SettingsDep, state: StateDep):
     """One report per item, in order, each with the item's id. Needs an API key when keys are set."""
     if len(body.items) > settings.max_batch_items:
         raise ApiError(
@@ -74,7 +68,6 @@ async def check_batch(body: BatchRequest, request: Request, checker: CheckerDep,
         )
     for i, item in enumerate(body.items):
         require_length(item.text, settings.max_text_chars, f"items[{i}].text")
-    state = request.app.state.engine
     out = []
     for i, item in enumerate(body.items):
         out.append({"id": item.id, **state.check(checker, item.text).report.to_dict()})

@@ -5,10 +5,9 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 
 from api.bodies import openapi_body, parse_body
-from api.deps import KeyRequired, context
-from api.models import Error, ScreenRequest, ScreenResponse
+from api.deps import KeyRequired, context, require_length
+from api.models import COMMON_ERRORS, Error, ScreenRequest, ScreenResponse
 from api.responses import JSONResponse
-from api.routes.check import ERRORS, require_length
 from api.screening import screen
 
 router = APIRouter(prefix="/v1", tags=["screen"])
@@ -19,7 +18,7 @@ router = APIRouter(prefix="/v1", tags=["screen"])
     operation_id="screenMessage",
     summary="Screen an outgoing staff message",
     response_model=None,
-    responses={200: {"model": ScreenResponse}, 401: {"model": Error}, **ERRORS},
+    responses={200: {"model": ScreenResponse}, 401: {"model": Error}, **COMMON_ERRORS},
     dependencies=[KeyRequired],
     openapi_extra=openapi_body(ScreenRequest),
 )

@@ -21,13 +21,12 @@ import httpx
 from fastapi import APIRouter, Request
 from fastapi.responses import FileResponse, PlainTextResponse, Response
 
-from api.deps import context
+from api.deps import context, services_of
 from api.errors import ApiError
-from api.routes.web import STATIC
+from api.services import CallbackEndpoint
+from api.paths import STATIC
 from api.wecom import (
     CallbackError,
-    SeenMessages,
-    WeComCrypto,
     check_signature,
     check_timestamp,
     jsapi_signature,
@@ -44,26 +43,13 @@ def _refuse(exc: CallbackError):
     return ApiError(exc.status, exc.code, exc.message)
 
 
-def _wecom(request: Request) -> WeComCrypto:
-    s = request.app.state.settings
-    if not (s.wecom_token and s.wecom_aes_key and s.wecom_corp_id):
+def _wecom(request: Request) -> CallbackEndpoint:
+    endpoint = services_of(request).wecom
+    if endpoint.crypto is None and endpoint.problem is None:
         raise ApiError(404, "wecom_not_configured", "未配置企业微信回调（HUASHU_WECOM_TOKEN、HUASHU_WECOM_AES_KEY、HUASHU_WECOM_CORP_ID）")
-    crypto = getattr(request.app.state, "wecom_crypto", None)
-    if crypto is None:
-        try:
-            crypto = WeComCrypto(s.wecom_token.get_secret_value(), s.wecom_aes_key.get_secret_value(), s.wecom_corp_id)
-        except ValueError as exc:
-            raise ApiError(503, "wecom_misconfigured", f"企业微信配置有误：{exc}") from None
-        request.app.state.wecom_crypto = crypto
-    return crypto
-
-
-def _seen(request: Request, name: str) -> SeenMessages:
-    seen = getattr(request.app.state, name, None)
-    if seen is None:
-        seen = SeenMessages()
-        setattr(request.app.state, name, seen)
-    return seen
+    if endpoint.problem is not None:
+        raise ApiError(503, "wecom_misconfigured", f"企业微信配置有误：{endpoint.problem}")
+    return endpoint
 
 
 def _query(request: Request, *names: str) -> list[str]:
@@ -79,12 +65,14 @@ def _answer(request: Request, text: str) -> str:
     return reply_text(state.check(checker, text).report)
 
 
-def _reply_once(request: Request, channel: str, inner: dict[str, str], seal: Callable[[str], str]) -> Response:
+def _reply_once(
+    request: Request, channel: str, endpoint: CallbackEndpoint, inner: dict[str, str], seal: Callable[[str], str]
+) -> Response:
     """Answer a decrypted message with the findings and a rewrite, `seal`ed for the wire. Both
     platforms retry a message they think went unanswered: a repeat (same MsgId) gets the same
     bytes back and is not checked again; a message that is not text gets an empty answer."""
     key = inner.get("MsgId") or f"{inner.get('FromUserName')}:{inner.get('CreateTime')}"
-    seen = _seen(request, f"{channel}_seen")
+    seen = endpoint.seen
     earlier = seen.get(key)
     if earlier is not None:
         request.state.log = {channel: "repeat"}
@@ -102,7 +90,7 @@ def _reply_once(request: Request, channel: str, inner: dict[str, str], seal: Cal
 @router.get("/wecom/callback")
 async def wecom_verify(request: Request):
     """URL verification: decrypt echostr and return the plaintext."""
-    crypto = _wecom(request)
+    crypto = _wecom(request).crypto
     signature, timestamp, nonce, echostr = _query(request, "msg_signature", "timestamp", "nonce", "echostr")
     try:
         check_timestamp(timestamp)
@@ -116,7 +104,8 @@ async def wecom_verify(request: Request):
 @router.post("/wecom/callback")
 async def wecom_message(request: Request):
     """A message to the app: check its text, reply (encrypted) with the findings and a rewrite."""
-    crypto = _wecom(request)
+    endpoint = _wecom(request)
+    crypto = endpoint.crypto
     signature, timestamp, nonce = _query(request, "msg_signature", "timestamp", "nonce")
     try:
         check_timestamp(timestamp)
@@ -128,29 +117,25 @@ async def wecom_message(request: Request):
         inner = parse_xml(crypto.decrypt(encrypted))
     except CallbackError as exc:
         raise _refuse(exc) from None
-    return _reply_once(request, "wecom", inner, lambda reply: crypto.encrypted_reply(reply, nonce))
+    return _reply_once(request, "wecom", endpoint, inner, lambda reply: crypto.encrypted_reply(reply, nonce))
 
 
 # ---- WeChat Official Account ------------------------------------------------------------------
 
 
-def _wechat(request: Request) -> tuple[str, WeComCrypto | None]:
-    s = request.app.state.settings
-    if not s.wechat_token:
+def _wechat(request: Request) -> CallbackEndpoint:
+    endpoint = services_of(request).wechat
+    if not endpoint.token:
         raise ApiError(404, "wechat_not_configured", "未配置公众号回调（HUASHU_WECHAT_TOKEN）")
-    crypto = None
-    if s.wechat_aes_key and s.wechat_app_id:
-        try:
-            crypto = WeComCrypto(s.wechat_token.get_secret_value(), s.wechat_aes_key.get_secret_value(), s.wechat_app_id)
-        except ValueError as exc:
-            raise ApiError(503, "wechat_misconfigured", f"公众号配置有误：{exc}") from None
-    return s.wechat_token.get_secret_value(), crypto
+    if endpoint.problem is not None:
+        raise ApiError(503, "wechat_misconfigured", f"公众号配置有误：{endpoint.problem}")
+    return endpoint
 
 
 @router.get("/wechat/callback")
 async def wechat_verify(request: Request):
     """Official Account URL verification: the signature leaves echostr out; echostr goes back as is."""
-    token, _crypto = _wechat(request)
+    token = _wechat(request).token
     signature, timestamp, nonce, echostr = _query(request, "signature", "timestamp", "nonce", "echostr")
     try:
         check_timestamp(timestamp)
@@ -162,7 +147,8 @@ async def wechat_verify(request: Request):
 
 @router.post("/wechat/callback")
 async def wechat_message(request: Request):
-    token, crypto = _wechat(request)
+    endpoint = _wechat(request)
+    token, crypto = endpoint.token, endpoint.crypto
     signature, timestamp, nonce = _query(request, "signature", "timestamp", "nonce")
     safe = request.query_params.get("encrypt_type") == "aes"
     try:
@@ -181,7 +167,7 @@ async def wechat_message(request: Request):
     except CallbackError as exc:
         raise _refuse(exc) from None
     seal = (lambda reply: crypto.encrypted_reply(reply, nonce)) if safe and crypto else (lambda reply: reply)
-    return _reply_once(request, "wechat", inner, seal)
+    return _reply_once(request, "wechat", endpoint, inner, seal)
 
 
 # ---- chat toolbar ---------------------------------------------------------------------------
@@ -194,10 +180,10 @@ async def toolbar():
 
 async def _agent_ticket(request: Request) -> str:
     """The app's agent_config jsapi ticket, fetched from the WeCom API and cached until expiry."""
-    s = request.app.state.settings
-    cache = getattr(request.app.state, "wecom_ticket", None)
-    if cache and cache[1] > time.time():
-        return cache[0]
+    services = services_of(request)
+    s, cache = services.settings, services.wecom_ticket
+    if (ticket := cache.valid()) is not None:
+        return ticket
     base = s.wecom_api_base.rstrip("/")
     try:
         async with httpx.AsyncClient(timeout=5) as client:
@@ -209,14 +195,14 @@ async def _agent_ticket(request: Request) -> str:
                 raise ApiError(502, "wecom_api_error", f"企业微信接口返回错误：{ticket.get('errmsg')}")
     except (httpx.HTTPError, ValueError, KeyError) as exc:
         raise ApiError(502, "wecom_api_unreachable", f"无法从企业微信获取 jsapi_ticket：{exc}") from None
-    request.app.state.wecom_ticket = (ticket["ticket"], time.time() + int(ticket.get("expires_in", 7200)) - 60)
+    cache.keep(ticket["ticket"], int(ticket.get("expires_in", 7200)))
     return ticket["ticket"]
 
 
 @router.get("/wecom/jsapi-config")
 async def jsapi_config(request: Request):
     """What the toolbar page passes to wx.agentConfig for the page at `url`."""
-    s = request.app.state.settings
+    s = services_of(request).settings
     if not (s.wecom_corp_id and s.wecom_agent_id and s.wecom_secret):
         raise ApiError(404, "wecom_not_configured", "未配置企业微信应用（HUASHU_WECOM_CORP_ID、HUASHU_WECOM_AGENT_ID、HUASHU_WECOM_SECRET）")
     (url,) = _query(request, "url")

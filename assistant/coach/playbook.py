@@ -1,6 +1,6 @@
 """Loading playbook.yaml: the assistant's replies, advice and step detectors, validated on load.
 
-Errors are LexiconError naming the file and the place (a topic missing, a placeholder unknown, a
+Errors are PlaybookError naming the file and the place (a topic missing, a placeholder unknown, a
 list of variants that is not three long), as for the lexicons: a company edits this file, so a
 mistake must be reported at start-up, not when a resident writes in.
 """
@@ -16,7 +16,8 @@ from typing import Annotated, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from assistant.lexicon import Lexicon, LexiconError
+from assistant.errors import PlaybookError
+from assistant.lexicon import Lexicon
 from assistant.taxonomy import taxonomy
 
 PLAYBOOK_FILE = Path(__file__).resolve().parent / "playbook.yaml"
@@ -127,9 +128,9 @@ def _check_templates(spec: PlaybookSpec, where: str) -> None:
             try:
                 unknown = _placeholders(template) - allowed
             except ValueError as exc:
-                raise LexiconError(f"{where}: {place}[{i}]: {exc}") from None
+                raise PlaybookError(f"{where}: {place}[{i}]: {exc}") from None
             if unknown:
-                raise LexiconError(f"{where}: {place}[{i}]: unknown placeholders {sorted(unknown)}; use {sorted(allowed)}")
+                raise PlaybookError(f"{where}: {place}[{i}]: unknown placeholders {sorted(unknown)}; use {sorted(allowed)}")
 
     for kind, items in spec.openings.items():
         check(items, PLACEHOLDERS, f"openings.{kind}")
@@ -153,7 +154,7 @@ def load_playbook(
     try:
         spec = PlaybookSpec.model_validate(yaml.safe_load(path.read_text(encoding="utf-8")))
     except (yaml.YAMLError, ValidationError) as exc:
-        raise LexiconError(f"{where}: {exc}") from None
+        raise PlaybookError(f"{where}: {exc}") from None
     tax = taxonomy()
     problems = []
     if set(spec.topics) != set(tax.topics):
@@ -174,19 +175,19 @@ def load_playbook(
         if not s.patterns and not s.or_name:
             problems.append(f"call_steps {s.id!r}: needs patterns or or_name")
     if problems:
-        raise LexiconError(f"{where}: " + "; ".join(problems))
+        raise PlaybookError(f"{where}: " + "; ".join(problems))
     _check_templates(spec, where)
 
     call_steps = tuple(
-        CallStep(s.id, s.name, s.meaning, tuple(lexicon.compile(p, f"{where}: call_steps {s.id!r}") for p in s.patterns), s.or_name)
+        CallStep(s.id, s.name, s.meaning, tuple(lexicon.compile(p, f"{where}: call_steps {s.id!r}", PlaybookError) for p in s.patterns), s.or_name)
         for s in spec.call_steps
     )
     checks = tuple(
         DraftCheck(
             c.id,
             frozenset(c.when),
-            lexicon.compile(c.flag, f"{where}: draft_checks {c.id!r}") if c.flag else None,
-            lexicon.compile(c.require, f"{where}: draft_checks {c.id!r}") if c.require else None,
+            lexicon.compile(c.flag, f"{where}: draft_checks {c.id!r}", PlaybookError) if c.flag else None,
+            lexicon.compile(c.require, f"{where}: draft_checks {c.id!r}", PlaybookError) if c.require else None,
             c.message,
         )
         for c in spec.draft_checks

@@ -15,7 +15,7 @@ from assistant import phonetics
 from assistant.lexicon import Entry, Lexicon
 from assistant.normalise import Normalised
 from assistant.patterns import required_sets
-from assistant.rules import Hit, matcher
+from assistant.rules.base import Hit, matcher
 
 
 @matcher("exact")

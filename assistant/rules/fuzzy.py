@@ -20,7 +20,7 @@ from rapidfuzz import fuzz
 from assistant import phonetics
 from assistant.lexicon import Entry, Lexicon
 from assistant.normalise import MARKERS, Normalised
-from assistant.rules import Hit, matcher
+from assistant.rules.base import Hit, matcher
 
 FUZZY_WEIGHT = 0.85
 MIN_SHARED = 0.6

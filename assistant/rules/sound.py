@@ -11,7 +11,7 @@ from __future__ import annotations
 from assistant.lexicon import Entry
 from assistant.normalise import Normalised
 from assistant.patterns import required_sets
-from assistant.rules import matcher
+from assistant.rules.base import matcher
 from assistant.rules.exact import ExactMatcher
 
 SOUND_CONFIDENCE = 0.9

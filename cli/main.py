@@ -18,7 +18,7 @@ import typer
 from rich.console import Console
 from rich.text import Text
 
-from assistant.lexicon import LexiconError
+from assistant.errors import RuleFileError
 from assistant.report import Report
 from assistant.taxonomy import taxonomy
 
@@ -62,7 +62,7 @@ def _checker(lexicon_dirs: list[Path] | None):
 
     try:
         return get_checker(lexicon_dirs if lexicon_dirs else None)
-    except LexiconError as exc:
+    except RuleFileError as exc:
         _stderr().print(f"[red]词库有误：[/red]\n{exc}", markup=True)
         raise typer.Exit(EXIT_BAD_INPUT) from None
 
@@ -285,7 +285,7 @@ def serve(
 
     from api.server import ServeRefused
     from api.server import serve as run_server
-    from assistant.settings import Settings
+    from api.settings import Settings
 
     overrides = {
         k: v
@@ -313,7 +313,7 @@ class AuditFormat(str, Enum):
     alibaba = "alibaba"
 
 
-class AuditEngine(str, Enum):
+class AuditExecutor(str, Enum):
     local = "local"
     dask = "dask"
 
@@ -324,7 +324,9 @@ def audit(
     out: Annotated[Path, typer.Option("--out", "-o", help="输出目录。")],
     fmt: Annotated[AuditFormat | None, typer.Option("--format", help="强制输入格式（默认按扩展名和内容判断）。")] = None,
     workers: Annotated[int | None, typer.Option(help="本机工作进程数（默认：全部 CPU 核）。", min=1)] = None,
-    engine: Annotated[AuditEngine, typer.Option(help="local：本机；dask：提交到 Dask 集群。")] = AuditEngine.local,
+    executor: Annotated[
+        AuditExecutor, typer.Option("--executor", "--engine", help="local：本机多进程；dask：提交到 Dask 集群。")
+    ] = AuditExecutor.local,
     scheduler: Annotated[str | None, typer.Option(help="Dask 调度器地址，如 tcp://10.0.0.5:8786。")] = None,
     resume: Annotated[bool, typer.Option("--resume", help="从上次中断处继续。")] = False,
     mask_pii: Annotated[bool, typer.Option("--mask-pii/--no-mask-pii", help="报告中隐去手机号、身份证号、房号（默认隐去）。")] = True,
@@ -334,8 +336,7 @@ def audit(
 
     退出码：0 全部读入；3 有被拒绝的行（见 errors.jsonl）；2 用法错误。
     """
-    from assistant import get_checker
-    from assistant.parallel import default_workers
+    from assistant.pool import default_workers
     from audit.readers import UsageError
     from audit.runner import Options, run
 
@@ -345,7 +346,7 @@ def audit(
         out=out,
         fmt=fmt.value if fmt else None,
         workers=workers or default_workers(),
-        engine=engine.value,
+        executor=executor.value,
         scheduler=scheduler,
         resume=resume,
         mask_pii=mask_pii,
@@ -357,7 +358,7 @@ def audit(
     except UsageError as exc:
         err.print(str(exc))
         raise typer.Exit(EXIT_BAD_INPUT) from None
-    except LexiconError as exc:
+    except RuleFileError as exc:
         err.print(f"词库有误：\n{exc}")
         raise typer.Exit(EXIT_BAD_INPUT) from None
     if sys.stderr.isatty():
@@ -377,16 +378,16 @@ def assist(
     lexicon_dir: LexiconDirs = None,
 ) -> None:
     """对话助手：输入业主的消息，得到心理和话题分析、要做到的步骤和三条建议回复。"""
-    from assistant.coach.coach import Coach
-    from assistant.coach.terminal import HELP, TerminalChat
-    from assistant.settings import get_settings
+    from api.settings import get_settings
+    from assistant.coach import Coach
+    from cli.terminal_chat import HELP, TerminalChat
 
     settings = get_settings()
     console = Console(highlight=False, soft_wrap=True)
     try:
         coach = Coach(_checker(lexicon_dir), drafter=settings.drafter(), timezone=settings.timezone,
                       max_history=settings.assist_history_turns)
-    except LexiconError as exc:
+    except RuleFileError as exc:
         _stderr().print(f"[red]规则文件有误：[/red]\n{exc}", markup=True)
         raise typer.Exit(EXIT_BAD_INPUT) from None
     chat = TerminalChat(coach, console, as_json=fmt is OutputFormat.json, name=name)
@@ -421,9 +422,18 @@ def _lines(stream: BinaryIO, interactive: bool, console: Console) -> Iterator[by
 def mcp(lexicon_dir: LexiconDirs = None) -> None:
     """以 MCP 服务器运行（stdio），供 Claude Desktop、Cursor 等桌面客户端调用。"""
     from api.mcp_tools import build_mcp
+    from api.settings import get_settings
+    from assistant.coach import Coach
 
+    settings = get_settings()
     checker = _checker(lexicon_dir)
-    build_mcp(lambda: checker).run("stdio")
+    try:
+        coach = Coach(checker, drafter=settings.drafter(), timezone=settings.timezone,
+                      max_history=settings.assist_history_turns)
+    except RuleFileError as exc:
+        _stderr().print(f"规则文件有误：\n{exc}")
+        raise typer.Exit(EXIT_BAD_INPUT) from None
+    build_mcp(lambda: checker, lambda: coach).run("stdio")
 
 
 @app.command("hash-key")

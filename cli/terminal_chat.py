@@ -15,7 +15,7 @@ from collections.abc import Callable
 from rich.console import Console
 from rich.text import Text
 
-from assistant.coach.coach import Advice, Coach, Message
+from assistant.coach import Advice, Coach, Message
 
 HELP = """输入业主发来的消息，回车后得到分析和回复建议。命令：
   /用 N        把第 N 条建议回复记为已发送（1-3）

@@ -1,114 +1,59 @@
-"""The spaCy pipeline: spacy.blank("zh") segmented by jieba (segment.py), plus the "huashu" component.
+"""The engine as its adapters use it: text in, Report out (Checker), and the one cache of checkers.
 
-jieba gives the word boundaries that short lexicon words need (请 in 请稍等, not in 申请); phrase
-matching itself runs on characters, because jieba's segmentation depends on context and never
-crosses punctuation. Findings end up on doc.spans["huashu"] (positives on "huashu_positive"),
-and the full analysis on doc.user_data["huashu"].
+A Checker owns everything built from one set of lexicons: the spaCy pipeline with its own jieba
+dictionary, the analyzer, and (compiled on first use) the conversation rules the audit and the
+assistant read with the same sets and macros. Building one takes about a second, so processes
+share them through get_checker(); a server that reloads builds a new Checker and drops the old.
 """
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
+from functools import cached_property, partial
 from itertools import chain, islice
 from pathlib import Path
 
-from assistant.engine import Analysis, Analyzer
-from assistant.lexicon import Entry, Lexicon, load_lexicon
-from assistant.parallel import check_in_workers, default_workers
+from assistant.analyzer import Analysis
+from assistant.lexicon import Entry, Lexicon
+from assistant.nlp import ANALYSIS_KEY, HuashuComponent, build_nlp, doc_text
+from assistant.pool import chunks, default_workers, map_in_workers
 from assistant.report import Report
 from assistant.rewrite import rewrite
 from assistant.scoring import score_of
-from assistant.segment import BOUNDS_KEY, TEXT_KEY
 
-PARALLEL_FROM = 2000
-SPANS_KEY = "huashu"
-POSITIVES_KEY = "huashu_positive"
-ANALYSIS_KEY = "huashu"
-
-
-def doc_text(doc) -> str:
-    text = doc.user_data.get(TEXT_KEY)
-    return text if text is not None else doc.text
-
-
-class HuashuComponent:
-    """Runs the analyzer on each Doc and records its findings as spans."""
-
-    def __init__(self, analyzer: Analyzer):
-        self.analyzer = analyzer
-
-    def __call__(self, doc):
-        return self.annotate(doc)
-
-    def annotate(self, doc, skip: Callable[[Entry], bool] | None = None):
-        """Analyse the Doc (leaving out entries `skip` selects) and record the result on it."""
-        text = doc_text(doc)
-        bounds = doc.user_data.get(BOUNDS_KEY)
-        if bounds is None:
-            bounds = sorted({t.idx for t in doc} | {t.idx + len(t.text) for t in doc} | {0})
-        analysis = self.analyzer.analyse(text, bounds, skip=skip)
-        spans = []
-        for finding, _hit in analysis.findings:
-            span = doc.char_span(finding.start, finding.end, label=finding.category, alignment_mode="expand")
-            if span is not None:
-                spans.append(span)
-        doc.spans[SPANS_KEY] = spans
-        positives = []
-        for p in analysis.positives:
-            span = doc.char_span(p.start, p.end, label=p.category, alignment_mode="expand")
-            if span is not None:
-                positives.append(span)
-        doc.spans[POSITIVES_KEY] = positives
-        doc.user_data[ANALYSIS_KEY] = analysis
-        return doc
-
-
-def _register() -> None:
-    from spacy.language import Language
-
-    if "huashu" in Language.factories:
-        return
-
-    @Language.factory("huashu", default_config={"lexicon_dirs": []})
-    def make_huashu(nlp, name: str, lexicon_dirs: list[str]):
-        """Load the built-in lexicons plus `lexicon_dirs`, and teach jieba their words."""
-        import jieba
-
-        lexicon = load_lexicon(lexicon_dirs)
-        for word in sorted(lexicon.words()):
-            jieba.add_word(word)
-        return HuashuComponent(Analyzer(lexicon))
-
-
-def build_nlp(lexicon_dirs: Sequence[str | Path] = ()):
-    import spacy
-
-    import assistant.segment  # noqa: F401  (registers huashu.ChunkedJieba.v1)
-
-    _register()
-    nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"@tokenizers": "huashu.ChunkedJieba.v1"}}})
-    nlp.add_pipe("huashu", config={"lexicon_dirs": [str(d) for d in lexicon_dirs]})
-    return nlp
+PARALLEL_FROM = 2000  # check_many spreads over every core from this many texts on
+CHUNK = 256  # texts per task sent to a worker
 
 
 class Checker:
-    """The engine as the adapters use it: text in, Report out."""
+    """Checks replies against one set of lexicons (the built-in ones plus `lexicon_dirs`)."""
 
     def __init__(self, lexicon_dirs: Sequence[str | Path] = ()):
         self.lexicon_dirs = tuple(str(d) for d in lexicon_dirs)
         self.nlp = build_nlp(self.lexicon_dirs)
         self.component: HuashuComponent = self.nlp.get_pipe("huashu")
-        # what other parts build from this engine (the assistant's coach), kept and dropped with it
-        self.derived: dict = {}
 
     @property
     def lexicon(self) -> Lexicon:
         return self.component.analyzer.lexicon
 
+    @cached_property
+    def procedure(self):
+        """The complaint procedure and the reading of residents' messages, compiled with this
+        checker's sets and macros (conversation/procedure.yaml, conversation/signals.yaml)."""
+        from assistant.conversation.procedure import load_procedure
+
+        return load_procedure(self.lexicon)
+
     def analyse(self, text: str, skip: Callable[[Entry], bool] | None = None) -> Analysis:
         """Findings without building a Doc: enough to prove a rewrite clean (word boundaries only
         ever remove hits, so a text clean without them is clean with them)."""
         return self.component.analyzer.analyse(text, findings_only=True, skip=skip)
+
+    def categories(self, text: str) -> frozenset[str]:
+        """The finding categories of `text`, at the cost of matching only (no rewrite, no Doc)."""
+        return frozenset(f.category for f, _ in self.analyse(text).findings)
 
     def _report(self, doc, skip: Callable[[Entry], bool] | None = None) -> Report:
         analysis: Analysis = doc.user_data[ANALYSIS_KEY]
@@ -156,13 +101,47 @@ class Checker:
             workers = default_workers() if len(head) == PARALLEL_FROM else 1
             items = chain(head, items)
         if workers > 1:
-            yield from check_in_workers(self, items, workers)
+            rebuild = partial(get_checker, self.lexicon_dirs)
+            for reports in map_in_workers(_check_chunk, chunks(items, CHUNK), workers, checker=self, rebuild=rebuild):
+                yield from reports
             return
         for text in items:
             yield self._report(self.doc(text))
+
+
+def _check_chunk(checker: Checker, texts: list[str]) -> list[Report]:
+    return [checker.check(t) for t in texts]
 
 
 def _require_str(text) -> str:
     if not isinstance(text, str):
         raise TypeError(f"check_many() takes str items, not {type(text).__name__}")
     return text
+
+
+_checkers: dict[tuple[str, ...], Checker] = {}
+_lock = threading.Lock()
+
+
+def get_checker(lexicon_dirs: Sequence[str | Path] | None = None) -> Checker:
+    """The process's Checker for these company lexicon dirs, built on first use (the one cache of
+    checkers: the CLI, forked or spawned workers and Dask workers all take theirs from here).
+    None means the directories in HUASHU_LEXICON_DIRS."""
+    dirs = lexicon_dirs if lexicon_dirs is not None else default_lexicon_dirs()
+    key = tuple(str(d) for d in dirs)
+    checker = _checkers.get(key)
+    if checker is None:
+        with _lock:
+            checker = _checkers.get(key)
+            if checker is None:
+                checker = _checkers[key] = Checker(key)
+    return checker
+
+
+def default_lexicon_dirs() -> tuple[str, ...]:
+    """Company lexicon directories named by HUASHU_LEXICON_DIRS (os.pathsep-separated), the one
+    setting the library reads itself; adapters pass theirs explicitly."""
+    import os
+
+    value = os.environ.get("HUASHU_LEXICON_DIRS", "")
+    return tuple(p for p in value.split(os.pathsep) if p.strip())

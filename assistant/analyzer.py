@@ -1,7 +1,7 @@
 """The analysis of one reply: matchers -> context exceptions -> word boundaries -> overlaps.
 
 Everything here works on the skeleton and maps back to original offsets only at the end. The
-spaCy component (pipeline.py) calls Analyzer.analyse with the token boundaries of its Doc; the
+spaCy component (nlp.py) calls Analyzer.analyse with the token boundaries of its Doc; the
 rewriter calls it again to prove that a rewrite is clean.
 """
 

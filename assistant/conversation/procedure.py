@@ -10,22 +10,22 @@ deducts a little each. The result names the steps missed and the message that st
 from __future__ import annotations
 
 import re
-import weakref
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from collections.abc import Callable
 from typing import Annotated, Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from assistant.coach.signals import Signals
-from assistant.lexicon import Lexicon, LexiconError
+from assistant.conversation.signals import Signals
+from assistant.errors import ProcedureError
+from assistant.lexicon import Lexicon
 from assistant.normalise import Normalised, normalise
 from assistant.taxonomy import taxonomy
 
 PROCEDURE_FILE = Path(__file__).resolve().parent / "procedure.yaml"
-# (emergency kinds are read once, in coach/signals.yaml, for the audit and the assistant alike)
+# (emergency kinds are read once, in signals.yaml, for the audit and the assistant alike)
 Trigger = Literal["complaint", "emergency"]
 
 
@@ -78,19 +78,20 @@ class Procedure:
 
 
 def load_procedure(lexicon: Lexicon, path: Path = PROCEDURE_FILE) -> Procedure:
-    """Read and compile procedure.yaml; LexiconError naming the file and the step if it is bad."""
+    """Read and compile procedure.yaml (and signals.yaml, which it reads emergencies with);
+    ProcedureError naming the file and the step if it is bad."""
     try:
         spec = ProcedureSpec.model_validate(yaml.safe_load(path.read_text(encoding="utf-8")))
     except (yaml.YAMLError, ValidationError) as exc:
-        raise LexiconError(f"{path}: {exc}") from None
+        raise ProcedureError(f"{path}: {exc}") from None
     known = set(taxonomy().categories)
     steps = []
     for s in spec.steps:
         unknown = set(s.no_findings) - known
         if unknown:
-            raise LexiconError(f"{path}: step {s.id!r}: unknown categories {sorted(unknown)}")
+            raise ProcedureError(f"{path}: step {s.id!r}: unknown categories {sorted(unknown)}")
         if not s.patterns and not s.no_findings:
-            raise LexiconError(f"{path}: step {s.id!r}: needs patterns or no_findings")
+            raise ProcedureError(f"{path}: step {s.id!r}: needs patterns or no_findings")
         steps.append(
             Step(
                 s.id,
@@ -98,12 +99,12 @@ def load_procedure(lexicon: Lexicon, path: Path = PROCEDURE_FILE) -> Procedure:
                 s.meaning,
                 frozenset(s.applies_to),
                 s.weight,
-                tuple(lexicon.compile(p, f"{path}: step {s.id!r}") for p in s.patterns),
+                tuple(lexicon.compile(p, f"{path}: step {s.id!r}", ProcedureError) for p in s.patterns),
                 frozenset(s.no_findings),
             )
         )
     return Procedure(
-        complaint=tuple(lexicon.compile(p, f"{path}: complaint") for p in spec.complaint),
+        complaint=tuple(lexicon.compile(p, f"{path}: complaint", ProcedureError) for p in spec.complaint),
         signals=Signals(lexicon),
         steps=tuple(steps),
         disliked_deduction=spec.disliked_deduction,
@@ -111,28 +112,14 @@ def load_procedure(lexicon: Lexicon, path: Path = PROCEDURE_FILE) -> Procedure:
     )
 
 
-_compiled: dict[int, Procedure] = {}
-
-
-def procedure_for(lexicon: Lexicon) -> Procedure:
-    """The procedure compiled with `lexicon`'s sets and macros, once per lexicon (dropped with
-    it: a server that reloads its lexicons does not keep every old one alive)."""
-    key = id(lexicon)
-    procedure = _compiled.get(key)
-    if procedure is None:
-        procedure = _compiled[key] = load_procedure(lexicon)
-        weakref.finalize(lexicon, _compiled.pop, key, None)
-    return procedure
-
-
 @dataclass
 class Turn:
     """One message of a conversation as the procedure sees it."""
 
-    role: str
+    role: str  # "customer" (the resident) or "agent" (staff)
     text: str
     ref: str  # message id, or file:line
-    categories: frozenset[str] = frozenset()  # finding categories (agent messages)
+    categories: frozenset[str] | None = None  # finding categories of an agent's message, once checked
 
 
 @dataclass
@@ -156,7 +143,7 @@ def _first(shows: Callable[[Normalised], object], turns: list[Turn]) -> int | No
 def evaluate(procedure: Procedure, turns: list[Turn], starts: tuple[int | None, int | None] | None = None) -> Outcome:
     """Score one conversation (turns in time order). `starts` is (complaint index, emergency
     index) when the caller has read the residents' messages itself (the assistant does)."""
-    found = [c for t in turns if t.role == "agent" for c in t.categories]
+    found = [c for t in turns if t.role == "agent" for c in t.categories or ()]
     veto = any(c.startswith("F") for c in found)
     disliked = sum(1 for c in found if c.startswith("D"))
     deduction = min(procedure.disliked_deduction_cap, procedure.disliked_deduction * disliked)
@@ -179,7 +166,7 @@ def evaluate(procedure: Procedure, turns: list[Turn], starts: tuple[int | None, 
         replies = [t for t in turns[start + 1 :] if t.role == "agent"]
         outcome.replies_checked = len(replies)
         skeletons = [normalise(t.text).skeleton for t in replies]
-        said = [c for t in replies for c in t.categories]
+        said = [c for t in replies for c in t.categories or ()]
         for step in procedure.steps:
             if not (step.applies_to & triggers):
                 continue

@@ -1,7 +1,10 @@
-"""All configuration in one place, read from HUASHU_* environment variables (pydantic-settings).
+"""The adapters' configuration in one place, read from HUASHU_* environment variables
+(pydantic-settings).
 
-Adapters build a Settings (the CLI from its flags, the server from the environment) and pass it
-down; nothing reads the environment anywhere else. Every field is documented in the README.
+The server and the CLI build a Settings (the CLI from its flags, the server from the environment)
+and pass it down; the engine only ever receives values (lexicon directories, a time zone, a draft
+proposer). The one variable the library reads itself is HUASHU_LEXICON_DIRS, for `assistant.check`
+called without a checker (assistant/checker.py). Every field is documented in the README.
 """
 
 from __future__ import annotations
@@ -108,7 +111,7 @@ class Settings(BaseSettings):
         """The LLM drafter these settings configure, or None (the built-in drafts only)."""
         if not (self.llm_base_url and self.llm_model):
             return None
-        from assistant.coach.llm import LLMDrafter
+        from api.llm import LLMDrafter
 
         key = self.llm_api_key.get_secret_value() if self.llm_api_key else None
         return LLMDrafter(self.llm_base_url, self.llm_model, key, self.llm_timeout)

@@ -14,7 +14,8 @@ from pathlib import Path
 import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError
 
-from assistant.lexicon import Lexicon, LexiconError
+from assistant.errors import SignalsError
+from assistant.lexicon import Lexicon
 from assistant.normalise import Normalised, normalise
 from assistant.taxonomy import taxonomy
 
@@ -74,27 +75,27 @@ class Signals:
         try:
             spec = SignalsSpec.model_validate(yaml.safe_load(path.read_text(encoding="utf-8")))
         except (yaml.YAMLError, ValidationError) as exc:
-            raise LexiconError(f"{path}: {exc}") from None
+            raise SignalsError(f"{path}: {exc}") from None
         tax = taxonomy()
         topics_named = set(spec.topics) | {e.topic for e in spec.emergency.values() if e.topic}
         unknown = (set(spec.psychology) - set(tax.psychology)) | (topics_named - set(tax.topics))
         if unknown:
-            raise LexiconError(f"{path}: codes not in taxonomy.yaml: {sorted(unknown)}")
+            raise SignalsError(f"{path}: codes not in taxonomy.yaml: {sorted(unknown)}")
 
         def cues(items, where):
-            return [Cue(lexicon.compile(c.pattern, f"{path}: {where}"), c.weight) for c in items]
+            return [Cue(lexicon.compile(c.pattern, f"{path}: {where}", SignalsError), c.weight) for c in items]
 
         self.psychology = {code: (p.threshold, cues(p.cues, f"psychology {code}")) for code, p in spec.psychology.items()}
         self.topics = {code: cues(items, f"topic {code}") for code, items in spec.topics.items()}
         self.emergency = {
-            kind: (e.name, [lexicon.compile(p, f"{path}: emergency {kind}") for p in e.patterns])
+            kind: (e.name, [lexicon.compile(p, f"{path}: emergency {kind}", SignalsError) for p in e.patterns])
             for kind, e in spec.emergency.items()
         }
         self.emergency_topic = {kind: e.topic for kind, e in spec.emergency.items() if e.topic}
-        self.emergency_over = [lexicon.compile(p, f"{path}: emergency_over") for p in spec.emergency_over]
+        self.emergency_over = [lexicon.compile(p, f"{path}: emergency_over", SignalsError) for p in spec.emergency_over]
         not_now = spec.emergency_not_now
-        self.not_now_before = [lexicon.compile(p, f"{path}: emergency_not_now.before") for p in not_now.before]
-        self.not_now_through = [lexicon.compile(p, f"{path}: emergency_not_now.through") for p in not_now.through]
+        self.not_now_before = [lexicon.compile(p, f"{path}: emergency_not_now.before", SignalsError) for p in not_now.before]
+        self.not_now_through = [lexicon.compile(p, f"{path}: emergency_not_now.through", SignalsError) for p in not_now.through]
 
     @staticmethod
     def _spans(text: Normalised, pattern: re.Pattern[str]) -> list[tuple[int, int]]:
