@@ -11,6 +11,7 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from api import errors
+from api.bodies import hoist_definitions
 from api.logs import tune_logging
 from api.mcp_tools import build_mcp, http_app
 from api.middleware import RequestGate
@@ -56,7 +57,9 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
     tune_logging()
     services = services or Services(settings)
     state = services.engine
-    mcp_server = build_mcp(lambda: _current(state, "checker"), lambda: _current(state, "coach"))
+    mcp_server = build_mcp(
+        lambda: _current(state, "checker"), lambda: _current(state, "coach"), settings.max_text_chars
+    )
     mcp_app = http_app(mcp_server, settings.mcp_allowed_hosts)
 
     @asynccontextmanager
@@ -102,5 +105,13 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
         app.include_router(router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.router.routes.extend(mcp_app.routes)  # POST /mcp: MCP over streamable HTTP
-    app.add_middleware(RequestGate, limit=settings.max_body_bytes)
+    app.add_middleware(RequestGate, limit=settings.max_body_bytes, body_timeout=settings.body_timeout)
+    default_openapi = app.openapi
+
+    def openapi() -> dict:
+        if app.openapi_schema is None:
+            app.openapi_schema = hoist_definitions(default_openapi())
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
     return app

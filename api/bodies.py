@@ -38,3 +38,18 @@ def openapi_body(model: type[BaseModel]) -> dict:
             "content": {"application/json": {"schema": model.model_json_schema(ref_template="#/components/schemas/{model}")}},
         }
     }
+
+
+def hoist_definitions(spec: dict) -> dict:
+    """Move the `$defs` that inline request bodies carry (openapi_body) into components/schemas,
+    where their `#/components/schemas/...` references point, so every $ref of the document
+    resolves (Dify and Coze imports and code generators follow them)."""
+    components = spec.setdefault("components", {}).setdefault("schemas", {})
+    for operations in spec.get("paths", {}).values():
+        for operation in operations.values():
+            content = (operation.get("requestBody") or {}).get("content", {}) if isinstance(operation, dict) else {}
+            for media in content.values():
+                schema = media.get("schema", {})
+                for name, definition in schema.pop("$defs", {}).items():
+                    components.setdefault(name, definition)
+    return spec

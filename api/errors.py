@@ -16,6 +16,7 @@ from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from api.responses import JSONResponse
+from assistant.limits import UncheckableText
 
 log = logging.getLogger("huashu")
 
@@ -41,6 +42,31 @@ def error_body(request_id: str | None, code: str, message: str, details=None) ->
     return {"error": error, "request_id": request_id}
 
 
+_JSON_REASONS = (
+    ("EOF while parsing", "内容不完整，在结尾处意外中断"),
+    ("Expecting value", "此处缺少一个值"),
+    ("expected value", "此处缺少一个值"),
+    ("trailing", "结尾处有多余的字符"),
+    ("Extra data", "结尾处有多余的字符"),
+    ("key must be a string", "对象的键必须是带引号的字符串"),
+    ("Expecting property name", "对象的键必须是带引号的字符串"),
+    ("expected `,` or", "缺少逗号或括号"),
+    ("Expecting ','", "缺少逗号"),
+    ("Expecting ':'", "缺少冒号"),
+    ("control character", "字符串中有未转义的控制字符"),
+    ("Invalid control character", "字符串中有未转义的控制字符"),
+    ("recursion limit", "嵌套层数过深"),
+)
+
+
+def json_reason(reason: str) -> str:
+    """A JSON parser's complaint said in Chinese (the original goes into `details`)."""
+    for english, chinese in _JSON_REASONS:
+        if english.lower() in reason.lower():
+            return chinese
+    return "格式有误"
+
+
 def _request_id(request: Request) -> str | None:
     return request.scope.get("state", {}).get("request_id")
 
@@ -57,6 +83,10 @@ def install(app: FastAPI) -> None:
             error_body(_request_id(request), exc.code, exc.message, exc.details), exc.status, headers=exc.headers
         )
 
+    @app.exception_handler(UncheckableText)
+    async def _uncheckable(request: Request, exc: UncheckableText):
+        return JSONResponse(error_body(_request_id(request), "invalid_text", str(exc)), 400)
+
     @app.exception_handler(RequestValidationError)
     async def _validation(request: Request, exc: RequestValidationError):
         errors = exc.errors()
@@ -67,10 +97,10 @@ def install(app: FastAPI) -> None:
             reason = str(ctx.get("error", broken.get("msg")))
             where = f"（位置 {broken['loc'][-1]}）" if len(broken.get("loc", ())) > 1 else ""
             if "escape" in reason or "surrogate" in reason:
-                message = f"请求体含有无效的 Unicode 转义（如孤立的 UTF-16 代理项 \\ud800）：{reason}"
+                message = "请求体含有无效的 Unicode 转义（如孤立的 UTF-16 代理项 \\ud800）"
             else:
-                message = f"请求体不是有效的 JSON{where}：{reason}"
-            return JSONResponse(error_body(_request_id(request), "invalid_json", message), 400)
+                message = f"请求体不是有效的 JSON{where}：{json_reason(reason)}"
+            return JSONResponse(error_body(_request_id(request), "invalid_json", message, reason), 400)
         first = details[0] if details else {"field": "请求体", "reason": "", "type": ""}
         if first["type"] == "string_unicode":
             message = f"{first['field']} 含有无效的 Unicode 字符（孤立的 UTF-16 代理项），请检查文本编码"

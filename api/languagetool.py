@@ -110,6 +110,15 @@ def check_language(language: str | None) -> None:
         raise LanguageToolInputError(f"不支持的语言：{language}（话术只检查中文：zh-CN、zh 或 auto）")
 
 
+LEVELS = ("default", "picky")
+
+
+def check_level(level: str | None) -> None:
+    """LanguageTool knows two levels; anything else is refused as LanguageTool refuses it."""
+    if level and level not in LEVELS:
+        raise LanguageToolInputError(f"level 只能是 default 或 picky（收到 {level[:40]!r}）")
+
+
 def _sentence_bounds(text: str, start: int, end: int) -> tuple[int, int]:
     lo = max((text.rfind(c, 0, start) for c in SENTENCE_ENDS), default=-1) + 1
     ends = [i for i in (text.find(c, end) for c in SENTENCE_ENDS) if i != -1]

@@ -62,20 +62,41 @@ def tune_logging() -> None:
     logging.logMultiprocessing = False
 
 
+# loggers of libraries that put what a client sent into their messages (the MCP library logs a
+# tool name or an argument error as given): their lines keep the message's template, not its values
+REDACTED_LOGGERS = ("mcp",)
+
+
+def _event(record: logging.LogRecord) -> str:
+    if record.args and record.name.split(".")[0] in REDACTED_LOGGERS:
+        return str(record.msg)
+    return record.getMessage()
+
+
 class JsonFormatter(logging.Formatter):
     def format(self, record: logging.LogRecord) -> str:
         data = {
             "ts": time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(record.created)) + f".{int(record.msecs):03d}Z",
             "level": record.levelname.lower(),
             "logger": record.name,
-            "event": record.getMessage(),
+            "event": _event(record),
         }
         fields = getattr(record, "fields", None)
         if fields:
             data.update(fields)
-        if record.exc_info:
+        if record.exc_info and record.name.split(".")[0] not in REDACTED_LOGGERS:
             data["exception"] = self.formatException(record.exc_info)
+        elif record.exc_info:
+            data["exception"] = record.exc_info[0].__name__ if record.exc_info[0] else "exception"
         return json.dumps(data, ensure_ascii=False, default=str)
+
+
+def configure(level: str = "info") -> None:
+    """JSON logs on stderr for a process that is not uvicorn's (`huashu mcp` over stdio)."""
+    import logging.config
+
+    tune_logging()
+    logging.config.dictConfig(logging_config(level))
 
 
 def logging_config(level: str = "info") -> dict:
@@ -87,8 +108,12 @@ def logging_config(level: str = "info") -> dict:
         "disable_existing_loggers": False,
         "formatters": {"json": {"()": "api.logs.JsonFormatter"}},
         "handlers": {"stderr": handler},
+        # the root logger too: a library that configures logging only when nothing has (the MCP
+        # library installs a rich console handler) finds it done, and its lines are JSON
+        "root": {"handlers": ["stderr"], "level": "WARNING"},
         "loggers": {
             "huashu": {"handlers": ["stderr"], "level": lvl, "propagate": False},
+            "mcp": {"handlers": ["stderr"], "level": "WARNING", "propagate": False},
             "uvicorn": {"handlers": ["stderr"], "level": lvl, "propagate": False},
             "uvicorn.error": {"handlers": ["stderr"], "level": lvl, "propagate": False},
             "uvicorn.access": {"handlers": [], "level": "WARNING", "propagate": False},

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from typing import Literal
 
 from mcp.server import MCPServer
+from mcp.server.mcpserver.exceptions import ToolError
 from mcp.server.transport_security import TransportSecuritySettings
 from mcp.types import ToolAnnotations
 from pydantic import BaseModel, Field
@@ -21,6 +22,7 @@ from assistant.checker import Checker
 from assistant.coach import Coach, Message
 from assistant.conversation import Turn as ConversationTurn
 from assistant.conversation import score_conversation
+from assistant.limits import problem_with
 from assistant.report_schema import Finding, Report
 
 INSTRUCTIONS = (
@@ -61,19 +63,34 @@ class ConversationAudit(BaseModel):
     findings: list[TurnFinding]
 
 
-def build_mcp(current_checker: Callable[[], Checker], current_coach: Callable[[], Coach]) -> MCPServer:
+def _require_text(text: str, limit: int, field: str) -> None:
+    """The HTTP API's limits, with its messages: too long, or not text the engine can check."""
+    if len(text) > limit:
+        raise ToolError(f"{field} 超过 {limit} 字符上限（收到 {len(text)} 字符）")
+    if (problem := problem_with(text)) is not None:
+        raise ToolError(f"{field}：{problem}")
+
+
+def build_mcp(
+    current_checker: Callable[[], Checker], current_coach: Callable[[], Coach], max_text_chars: int = 10_000
+) -> MCPServer:
     """The MCP server; each call uses the checker and coach these return (a server's current
-    generation, so reloads apply)."""
+    generation, so reloads apply). Texts over `max_text_chars` are refused as the HTTP API does."""
     server = MCPServer("huashu", title="话术助手", instructions=INSTRUCTIONS, version="0.1.0")
+
+    def require(text: str, field: str = "text") -> None:
+        _require_text(text, max_text_chars, field)
 
     @server.tool(annotations=READ_ONLY)
     def check_reply(text: str) -> Report:
         """检查一条要发给业主的回复：禁语、不当用语、得分、判定和改写（与 POST /v1/check 的报告相同）。"""
+        require(text)
         return Report.model_validate(current_checker().check(text).to_dict())
 
     @server.tool(annotations=READ_ONLY)
     def rewrite_reply(text: str) -> RewriteResult:
         """把回复改写成可以发送的说法（去掉所有禁语和不当用语，其余内容保持不变）。"""
+        require(text)
         report = current_checker().check(text)
         return RewriteResult(
             original=text,
@@ -85,6 +102,8 @@ def build_mcp(current_checker: Callable[[], Checker], current_coach: Callable[[]
     @server.tool(annotations=READ_ONLY)
     def audit_conversation(turns: list[Turn]) -> ConversationAudit:
         """按投诉处理程序（一谢二谦三听四办五帮助六解释七理智八汇报）给一段客服对话打分，只检查客服的话。"""
+        for i, turn in enumerate(turns):
+            require(turn.text, f"turns[{i}].text")
         checker = current_checker()
         findings: list[TurnFinding] = []
         seen: list[ConversationTurn] = []
@@ -110,6 +129,11 @@ def build_mcp(current_checker: Callable[[], Checker], current_coach: Callable[[]
         message: str, history: list[Turn] | None = None, customer_name: str | None = None, draft: str | None = None
     ) -> AssistResponse:
         """读懂业主的消息（心理、话题、突发事件），列出回复要做到的步骤，起草三条通过检查的回复；给出 draft 时一并点评。"""
+        require(message, "message")
+        if draft is not None:
+            require(draft, "draft")
+        for i, turn in enumerate(history or []):
+            require(turn.text, f"history[{i}].text")
         turns = [Message.of(t.role, t.text) for t in history or []]
         return AssistResponse.model_validate(current_coach().assist(message, turns, customer_name, draft).to_dict())
 

@@ -4,7 +4,11 @@ One middleware rather than three, since each layer costs about as much as a cach
 - Request id: the caller's X-Request-ID if it is sane, else a new one; echoed in the response
   and in every log line and error body.
 - Body limit: a body over the limit is refused with 413 before any route parses it; the body is
-  read up front (it is at most 64 KB) and replayed to the application.
+  read up front (it is at most 64 KB) and replayed to the application. A body that does not
+  arrive whole within `body_timeout` seconds (a stalled or trickling client) is answered 408 and
+  the connection is not held further.
+- A client that goes away before its body is in is logged with status 499 (client closed), not as
+  a server error.
 - Access log: method, path, status, duration and whatever the route adds (the screening action,
   the categories found), never the message text unless HUASHU_LOG_CONTENT is on: staff messages
   carry residents' personal data.
@@ -12,6 +16,7 @@ One middleware rather than three, since each layer costs about as much as a cach
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import os
 import re
@@ -23,6 +28,11 @@ from api.responses import dumps
 access_log = logging.getLogger("huashu.access")
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
 _NO_BODY = frozenset(("GET", "HEAD", "OPTIONS"))
+CLIENT_CLOSED = 499  # nginx's code for a client that closed the connection before the answer
+
+
+class _ClientGone(Exception):
+    """The client disconnected before its request body was in."""
 
 
 def _header(scope, name: bytes) -> bytes | None:
@@ -33,9 +43,10 @@ def _header(scope, name: bytes) -> bytes | None:
 
 
 class RequestGate:
-    def __init__(self, app, limit: int):
+    def __init__(self, app, limit: int, body_timeout: float = 15.0):
         self.app = app
         self.limit = limit
+        self.body_timeout = body_timeout
 
     async def __call__(self, scope, receive, send):
         if scope["type"] != "http":
@@ -58,7 +69,12 @@ class RequestGate:
             if scope.get("method") in _NO_BODY:
                 await self.app(scope, receive, send_with_id)
             else:
-                body = await self._read_body(scope, receive, send_with_id)
+                try:
+                    body = await self._read_body(scope, receive, send_with_id)
+                except _ClientGone:
+                    status = CLIENT_CLOSED
+                    state.setdefault("log", {})["client"] = "closed"
+                    body = None
                 if body is not None:
                     await self.app(scope, _replay(body, receive), send_with_id)
         finally:
@@ -73,7 +89,7 @@ class RequestGate:
             access_log.info("request", extra={"fields": fields})
 
     async def _read_body(self, scope, receive, send) -> bytes | None:
-        """The whole body, or None after answering 400/413 (or when the client went away)."""
+        """The whole body, or None after answering 400/408/413; _ClientGone if the client left."""
         too_large = f"请求体过大：上限 {self.limit} 字节（{self.limit // 1024} KB）"
         declared = _header(scope, b"content-length")
         if declared is not None:
@@ -86,10 +102,18 @@ class RequestGate:
                 await _refuse(scope, send, 413, "body_too_large", too_large)
                 return None
         chunks, total = [], 0
+        deadline = time.monotonic() + self.body_timeout
         while True:
-            message = await receive()
-            if message["type"] == "http.disconnect":
+            try:
+                message = await asyncio.wait_for(receive(), max(0.0, deadline - time.monotonic()))
+            except TimeoutError:
+                await _refuse(
+                    scope, send, 408, "body_timeout", f"请求体在 {self.body_timeout:g} 秒内没有传完，连接已断开",
+                    close=True,
+                )
                 return None
+            if message["type"] == "http.disconnect":
+                raise _ClientGone
             chunk = message.get("body", b"")
             total += len(chunk)
             if total > self.limit:
@@ -113,13 +137,10 @@ def _replay(body: bytes, receive):
     return replay
 
 
-async def _refuse(scope, send, status: int, code: str, message: str) -> None:
+async def _refuse(scope, send, status: int, code: str, message: str, close: bool = False) -> None:
     body = dumps(error_body(scope.get("state", {}).get("request_id"), code, message))
-    await send(
-        {
-            "type": "http.response.start",
-            "status": status,
-            "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())],
-        }
-    )
+    headers = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]
+    if close:
+        headers.append((b"connection", b"close"))
+    await send({"type": "http.response.start", "status": status, "headers": headers})
     await send({"type": "http.response.body", "body": body})

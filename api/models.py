@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StrictInt, StrictStr
 
 from assistant.report_schema import REPORT_EXAMPLE, Finding, Positive, Report
 
@@ -30,7 +30,7 @@ class CheckRequest(_In):
 
 
 class BatchItem(_In):
-    id: str | int
+    id: StrictStr | StrictInt = Field(description="Echoed in the report: a string or an integer (not a boolean)")
     text: str = Field(min_length=1)
 
 

@@ -46,6 +46,7 @@ class Settings(BaseSettings):
     max_body_bytes: Annotated[int, Field(ge=1024)] = 64 * 1024
     max_text_chars: Annotated[int, Field(ge=1)] = 10_000
     max_batch_items: Annotated[int, Field(ge=1)] = 1_000
+    body_timeout: Annotated[float, Field(gt=0, le=600)] = 15.0  # seconds to receive a whole request body
     cache_size: Annotated[int, Field(ge=0)] = 4096  # reports kept for repeated texts (0: none)
     default_policy: ChannelPolicy = ChannelPolicy()
     channel_policies: dict[str, ChannelPolicy] = {}  # JSON: {"vip": {"disliked": "block"}}

@@ -1,7 +1,7 @@
 """The engine as its adapters use it: text in, Report out (Checker), and the one cache of checkers.
 
 A Checker owns everything built from one set of lexicons: the spaCy pipeline with its own jieba
-dictionary, the analyzer, and (compiled on first use) the conversation rules the audit and the
+dictionary (checking uses its segmenter, not a Doc: see Checker.doc), the analyzer, and (compiled on first use) the conversation rules the audit and the
 assistant read with the same sets and macros. Building one takes about a second, so processes
 share them through get_checker(); a server that reloads builds a new Checker and drops the old.
 """
@@ -16,11 +16,13 @@ from pathlib import Path
 
 from assistant.analyzer import Analysis
 from assistant.lexicon import Entry, Lexicon
-from assistant.nlp import ANALYSIS_KEY, HuashuComponent, build_nlp, doc_text
+from assistant.limits import ensure_checkable
+from assistant.nlp import HuashuComponent, build_nlp
 from assistant.pool import chunks, default_workers, map_in_workers
 from assistant.report import Report
 from assistant.rewrite import rewrite
 from assistant.scoring import score_of
+from assistant.segment import word_bounds
 
 PARALLEL_FROM = 2000  # check_many spreads over every core from this many texts on
 CHUNK = 256  # texts per task sent to a worker
@@ -33,6 +35,7 @@ class Checker:
         self.lexicon_dirs = tuple(str(d) for d in lexicon_dirs)
         self.nlp = build_nlp(self.lexicon_dirs)
         self.component: HuashuComponent = self.nlp.get_pipe("huashu")
+        self.tokenizer = self.nlp.tokenizer  # jieba with this checker's dictionary
 
     @property
     def lexicon(self) -> Lexicon:
@@ -55,9 +58,8 @@ class Checker:
         """The finding categories of `text`, at the cost of matching only (no rewrite, no Doc)."""
         return frozenset(f.category for f, _ in self.analyse(text).findings)
 
-    def _report(self, doc, skip: Callable[[Entry], bool] | None = None) -> Report:
-        analysis: Analysis = doc.user_data[ANALYSIS_KEY]
-        text = doc_text(doc)
+    def _report(self, text: str, skip: Callable[[Entry], bool] | None = None) -> Report:
+        analysis = self.component.analyzer.analyse(text, word_bounds(self.tokenizer.words(text)), skip=skip)
         findings = tuple(f for f, _ in analysis.findings)
         positives = tuple(analysis.positives)
         score, verdict = score_of(findings, positives)
@@ -70,12 +72,12 @@ class Checker:
             rewrite=rewrite(text, analysis, lambda t: self.analyse(t, skip)),
         )
 
-    def doc(self, text: str, skip: Callable[[Entry], bool] | None = None):
-        """nlp(text), minus Language.__call__'s per-call bookkeeping (the same components run)."""
-        doc = self.nlp.make_doc(text)
-        for _name, proc in self.nlp.pipeline:
-            doc = proc.annotate(doc, skip) if proc is self.component else proc(doc)
-        return doc
+    def doc(self, text: str):
+        """The spaCy Doc of `text`, findings on doc.spans["huashu"], for callers who work with
+        spaCy. Checking does not build one: every Doc adds its words to spaCy's vocabulary,
+        which only grows, and a long-running process must not keep residents' words."""
+        ensure_checkable(text)
+        return self.nlp(text)
 
     def check(
         self, text: str, *, disabled_rules: Collection[str] = (), disabled_categories: Collection[str] = ()
@@ -83,11 +85,12 @@ class Checker:
         """One reply's report; rules and categories can be switched off for this call."""
         if not isinstance(text, str):
             raise TypeError(f"check() takes a str, not {type(text).__name__}")
+        ensure_checkable(text)
         skip = None
         if disabled_rules or disabled_categories:
             rules, categories = frozenset(disabled_rules), frozenset(disabled_categories)
             skip = lambda entry: entry.id in rules or entry.category in categories  # noqa: E731
-        return self._report(self.doc(text, skip), skip)
+        return self._report(text, skip)
 
     def check_many(self, texts: Iterable[str], workers: int | None = None) -> Iterator[Report]:
         """Reports in input order, streamed, so any number of texts is checked in flat memory.
@@ -95,7 +98,7 @@ class Checker:
         workers: processes to use; None means one for short inputs and every core once the input
         holds PARALLEL_FROM texts (a short batch would wait longer for workers than it saves).
         """
-        items = map(_require_str, texts)
+        items = map(_checkable, texts)
         if workers is None:
             head = list(islice(items, PARALLEL_FROM))
             workers = default_workers() if len(head) == PARALLEL_FROM else 1
@@ -106,16 +109,18 @@ class Checker:
                 yield from reports
             return
         for text in items:
-            yield self._report(self.doc(text))
+            yield self._report(text)
 
 
 def _check_chunk(checker: Checker, texts: list[str]) -> list[Report]:
     return [checker.check(t) for t in texts]
 
 
-def _require_str(text) -> str:
+def _checkable(text) -> str:
+    """A text check_many can hand to any worker (refused here, in the caller's process, if not)."""
     if not isinstance(text, str):
         raise TypeError(f"check_many() takes str items, not {type(text).__name__}")
+    ensure_checkable(text)
     return text
 
 

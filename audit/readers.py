@@ -14,7 +14,11 @@ Formats (by extension, or forced with --format; any of them gzip-compressed as *
   resident.
 
 A row that can't be read becomes a Rejected with its file, line and a reason in Chinese; the
-rest of the file is still read.
+rest of the file is still read. That includes a message text the engine cannot check (a lone
+surrogate escape, more than a million characters) and JSON nested too deep to parse. A gzip file
+cut short is read up to where it breaks, and the break is a Rejected naming the line after the
+last one read; a file that cannot be read at all (missing, a directory, a .gz that is not gzip)
+is a UsageError before anything is audited.
 """
 
 from __future__ import annotations
@@ -22,10 +26,13 @@ from __future__ import annotations
 import csv
 import gzip
 import json
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
+
+from assistant.limits import problem_with
 
 FORMATS = ("jsonl", "csv", "wecom", "alibaba")
 AGENT_ROLES = {"agent": "agent", "staff": "agent", "客服": "agent", "坐席": "agent", "员工": "agent",
@@ -77,9 +84,33 @@ def detect_format(path: Path) -> str:
     raise UsageError(f"{path}: 无法从扩展名判断格式（.jsonl、.csv、.json，可加 .gz），请用 --format 指定")
 
 
+GZIP_MAGIC = b"\x1f\x8b"
+# what reading a damaged gzip stream raises part-way (zlib.error for corrupt data, EOFError for a cut)
+_BROKEN_STREAM = (EOFError, OSError, zlib.error)
+
+
+def _is_gzip(path: Path) -> bool:
+    return path.name.lower().endswith(".gz")
+
+
 def _open_text(path: Path):
-    raw = gzip.open(path, "rb") if path.name.lower().endswith(".gz") else open(path, "rb")  # noqa: SIM115
+    raw = gzip.open(path, "rb") if _is_gzip(path) else open(path, "rb")  # noqa: SIM115
     return raw
+
+
+def check_readable(path: Path) -> None:
+    """UsageError, in Chinese, when `path` cannot be read at all."""
+    if path.is_dir():
+        raise UsageError(f"{path}: 是一个目录，不是文件（请给出聊天记录文件，例如 {path}/*.jsonl）")
+    if not path.is_file():
+        raise UsageError(f"{path}: 文件不存在")
+    try:
+        with open(path, "rb") as f:
+            head = f.read(2)
+    except OSError as exc:
+        raise UsageError(f"{path}: 无法读取（{exc.strerror}）") from None
+    if _is_gzip(path) and head != GZIP_MAGIC:
+        raise UsageError(f"{path}: 扩展名是 .gz，但内容不是 gzip 压缩文件")
 
 
 def parse_time(value) -> tuple[int, str]:
@@ -212,21 +243,37 @@ def _records_from_json_doc(doc, file: str, line: int, forced: str | None, fallba
 
 def read(path: Path, forced: str | None = None) -> Iterator[Message | Rejected | Skipped]:
     """Every record of one input file, in file order."""
-    if not path.is_file():
-        raise UsageError(f"{path}: 文件不存在")
+    check_readable(path)
     fmt = forced or detect_format(path)
     file = str(path)
     if fmt == "csv":
-        yield from _read_csv(path, file)
+        records = _read_csv(path, file)
     elif fmt in ("jsonl", "wecom", "alibaba") and not path.name.lower().removesuffix(".gz").endswith(".json"):
-        yield from _read_jsonl(path, file, None if fmt == "jsonl" else fmt)
+        records = _read_jsonl(path, file, None if fmt == "jsonl" else fmt)
     else:
-        yield from _read_json(path, file, None if fmt in ("json", "jsonl") else fmt)
+        records = _read_json(path, file, None if fmt in ("json", "jsonl") else fmt)
+    for record in records:
+        if isinstance(record, Message) and (problem := problem_with(record.text)) is not None:
+            yield Rejected(record.file, record.line, f"text 无法检查：{problem}")
+        else:
+            yield record
+
+
+def _lines(raw, file: str, broken: list):
+    """Numbered lines of a binary stream; a stream that breaks part-way (a cut or corrupt gzip)
+    ends here, and `broken` gets the Rejected that says where."""
+    number = 0
+    try:
+        for number, data in enumerate(raw, 1):  # noqa: B007 - number is read after the loop
+            yield number, data
+    except _BROKEN_STREAM as exc:
+        broken.append(Rejected(file, number + 1, f"压缩文件在此处损坏或被截断，后面的内容无法读取（{type(exc).__name__}）"))
 
 
 def _read_jsonl(path: Path, file: str, forced: str | None):
+    broken: list[Rejected] = []
     with _open_text(path) as raw:
-        for number, data in enumerate(raw, 1):
+        for number, data in _lines(raw, file, broken):
             try:
                 line = data.decode("utf-8")
             except UnicodeDecodeError as exc:
@@ -239,12 +286,20 @@ def _read_jsonl(path: Path, file: str, forced: str | None):
             except json.JSONDecodeError as exc:
                 yield Rejected(file, number, f"不是有效的 JSON（{exc.msg}，第 {exc.colno} 列）")
                 continue
+            except RecursionError:
+                yield Rejected(file, number, "JSON 嵌套层数过深，无法读取")
+                continue
             yield from _records_from_json_doc(doc, file, number, forced, f"{Path(file).name}:{number}")
+    yield from broken
 
 
 def _read_json(path: Path, file: str, forced: str | None):
-    with _open_text(path) as raw:
-        data = raw.read()
+    try:
+        with _open_text(path) as raw:
+            data = raw.read()
+    except _BROKEN_STREAM as exc:
+        yield Rejected(file, 1, f"压缩文件损坏或被截断，无法读取（{type(exc).__name__}）")
+        return
     try:
         doc = json.loads(data.decode("utf-8"))
     except UnicodeDecodeError as exc:
@@ -253,15 +308,19 @@ def _read_json(path: Path, file: str, forced: str | None):
     except json.JSONDecodeError as exc:
         yield Rejected(file, exc.lineno, f"不是有效的 JSON（{exc.msg}，第 {exc.colno} 列）")
         return
+    except RecursionError:
+        yield Rejected(file, 1, "JSON 嵌套层数过深，无法读取")
+        return
     yield from _records_from_json_doc(doc, file, 0, forced, Path(file).name.removesuffix(".gz"))
 
 
 def _read_csv(path: Path, file: str):
     """CSV, decoded line by line so one badly encoded line costs only its own record."""
     bad_lines: dict[int, str] = {}
+    cut_short: list[Rejected] = []
 
     def lines(raw):
-        for number, data in enumerate(raw, 1):
+        for number, data in _lines(raw, file, cut_short):
             try:
                 yield data.decode("utf-8")
             except UnicodeDecodeError as exc:
@@ -287,6 +346,7 @@ def _read_csv(path: Path, file: str):
             try:
                 cells = next(reader)
             except StopIteration:
+                yield from cut_short
                 return
             except csv.Error as exc:
                 yield Rejected(file, reader.line_num, f"CSV 格式有误：{exc}")

@@ -32,7 +32,7 @@ from assistant.checker import get_checker
 from assistant.pool import map_in_workers
 
 from audit.files import AtomicWriter, write_atomic
-from audit.readers import Message, Rejected, Skipped, UsageError, read
+from audit.readers import Message, Rejected, Skipped, UsageError, check_readable, read
 
 WORK = ".huashu-audit"
 MANIFEST_VERSION = 1
@@ -220,13 +220,20 @@ def merge(opts: Options, work: Path, partitions: int, partitioned: dict) -> dict
 # ---- the whole run -----------------------------------------------------------------------------
 
 
+def _read_json(path: Path):
+    """A work file's JSON, or None when it is unreadable (a crash may have cut anything short)."""
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+
+
 def run(opts: Options, checker_factory: Callable) -> tuple[dict, int]:
     """(summary, exit status). Raises UsageError for inputs or options that can't be audited."""
     if not opts.inputs:
         raise UsageError("请给出至少一个输入文件")
     for path in opts.inputs:
-        if not path.is_file():
-            raise UsageError(f"{path}: 文件不存在")
+        check_readable(path)
     if opts.executor == "dask" and not opts.scheduler:
         raise UsageError("--executor dask 需要 --scheduler tcp://主机:8786")
     opts.out.mkdir(parents=True, exist_ok=True)
@@ -235,17 +242,15 @@ def run(opts: Options, checker_factory: Callable) -> tuple[dict, int]:
     partitions = max(8, min(512, total_bytes // BYTES_PER_PARTITION + 1))
     manifest = _manifest(opts, partitions)
     manifest_file = work / "manifest.json"
-    resumable = (
-        opts.resume
-        and manifest_file.exists()
-        and json.loads(manifest_file.read_text(encoding="utf-8")) == manifest
-        and (work / "partitioned.json").exists()
-    )
+    same_work = opts.resume and manifest_file.exists() and _read_json(manifest_file) == manifest
     with Progress(opts.progress) as progress:
-        if resumable:
+        if same_work and (work / "partitioned.json").exists():
             partitioned = json.loads((work / "partitioned.json").read_text(encoding="utf-8"))
         else:
-            if opts.resume and work.exists():
+            if same_work:
+                # interrupted while reading the inputs: read them again, from the start
+                print("上次在读入阶段中断，重新读入输入文件。", file=sys.stderr)
+            elif opts.resume and work.exists():
                 print("上次的中间结果与本次输入或设置不一致，重新开始。", file=sys.stderr)
             shutil.rmtree(work, ignore_errors=True)
             work.mkdir(parents=True)

@@ -82,3 +82,18 @@ def transcripts(messages: int, seed: int = 11, start_ms: int = 1_764_000_000_000
             rows.append({"message_id": f"{cid}-{k}", "conversation_id": cid, "role": "agent", "sender": agent,
                          "time": t, "text": text})
     return rows[:messages]
+
+
+GIVEN_NAMES = "子涵浩然欣怡梓轩雨桐一诺宇航思远佳怡俊杰晓东丽华建国秀英志强春梅海燕"
+
+
+def streamed_replies(n: int, seed: int = 13):
+    """`n` replies, each unique and each carrying a resident's name and phone number (what must
+    not stay in memory after its check), generated one at a time so the bench holds none of them."""
+    rng = random.Random(seed)
+    for i in range(n):
+        name = rng.choice(SURNAMES) + "".join(rng.sample(GIVEN_NAMES, 2))
+        phone = f"1{rng.choice('3456789')}{i:09d}"
+        topic = rng.choice(TOPICS)
+        tail = rng.choice(BAD) if rng.random() < 0.35 else rng.choice(ACTIONS).format(t=rng.choice(TIMES))
+        yield f"{name}（{phone}）您好，您反映的{topic}的问题我们已经收到，{tail}。"

@@ -19,6 +19,7 @@ from rich.console import Console
 from rich.text import Text
 
 from assistant.errors import RuleFileError
+from assistant.limits import problem_with
 from assistant.report import Report
 from assistant.taxonomy import taxonomy
 
@@ -139,6 +140,9 @@ def _jsonl_rows(stream: BinaryIO, source: str, errors: list[str]) -> Iterator[di
         except json.JSONDecodeError as exc:
             errors.append(f"{source}:{number}: 不是有效的 JSON（{exc.msg}，第 {exc.colno} 列）")
             continue
+        except RecursionError:
+            errors.append(f"{source}:{number}: JSON 嵌套层数过深，无法读取")
+            continue
         if not isinstance(row, dict):
             errors.append(f"{source}:{number}: 每行应是一个 JSON 对象，例如 {{\"id\": 1, \"text\": \"...\"}}")
             continue
@@ -148,6 +152,9 @@ def _jsonl_rows(stream: BinaryIO, source: str, errors: list[str]) -> Iterator[di
             continue
         if not text.strip():
             errors.append(f"{source}:{number}: text 为空")
+            continue
+        if (problem := problem_with(text)) is not None:
+            errors.append(f"{source}:{number}: {problem}")
             continue
         out = {"text": text, "_line": number}
         if "id" in row:
@@ -223,6 +230,7 @@ def check(
     if jsonl is not None:
         checker = _checker(lexicon_dir)
         raise typer.Exit(_check_jsonl(checker, jsonl, fmt or OutputFormat.json, console))
+    source_is_stdin = text == "-"
     if text == "-":
         try:
             text = _decode(sys.stdin.buffer.read(), "<标准输入>")
@@ -231,6 +239,10 @@ def check(
             raise typer.Exit(EXIT_BAD_INPUT) from None
     if not text.strip():
         err.print("文本为空：请提供要检查的回复内容。")
+        raise typer.Exit(EXIT_BAD_INPUT)
+    if (problem := problem_with(text)) is not None:
+        where = "标准输入" if source_is_stdin else "命令行参数"
+        err.print(f"{where}：{problem}")
         raise typer.Exit(EXIT_BAD_INPUT)
     report = _checker(lexicon_dir).check(text)
     _emit(report, fmt or OutputFormat.text, console)
@@ -421,11 +433,13 @@ def _lines(stream: BinaryIO, interactive: bool, console: Console) -> Iterator[by
 @app.command()
 def mcp(lexicon_dir: LexiconDirs = None) -> None:
     """以 MCP 服务器运行（stdio），供 Claude Desktop、Cursor 等桌面客户端调用。"""
+    from api.logs import configure as configure_logging
     from api.mcp_tools import build_mcp
     from api.settings import get_settings
     from assistant.coach import Coach
 
     settings = get_settings()
+    configure_logging(settings.log_level)
     checker = _checker(lexicon_dir)
     try:
         coach = Coach(checker, drafter=settings.drafter(), timezone=settings.timezone,
@@ -433,7 +447,7 @@ def mcp(lexicon_dir: LexiconDirs = None) -> None:
     except RuleFileError as exc:
         _stderr().print(f"规则文件有误：\n{exc}")
         raise typer.Exit(EXIT_BAD_INPUT) from None
-    build_mcp(lambda: checker, lambda: coach).run("stdio")
+    build_mcp(lambda: checker, lambda: coach, settings.max_text_chars).run("stdio")
 
 
 @app.command("hash-key")

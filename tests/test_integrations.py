@@ -233,6 +233,15 @@ def test_wecom_message_gets_an_encrypted_reply_with_findings(wecom_server, check
     assert checker.check("您好，改天再联系你。").rewrite in content
 
 
+def test_wecom_takes_the_api_text_limit(wecom_server):
+    srv, _ = wecom_server
+    with httpx.Client(base_url=srv.url) as c:
+        r = _post_message(c, "好" * 12_000, "7000000000777")
+    assert r.status_code == 200
+    plain, _ = wecom_decrypt(ET.fromstring(r.text).findtext("Encrypt"))
+    assert "超过 10000 字符上限（收到 12000 字符）" in ET.fromstring(plain.decode()).findtext("Content")
+
+
 def test_wecom_refuses_forged_wrong_corp_and_stale(wecom_server):
     srv, _ = wecom_server
     with httpx.Client(base_url=srv.url) as c:

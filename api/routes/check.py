@@ -8,7 +8,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from api.bodies import openapi_body, parse_body
-from api.deps import CheckerDep, KeyRequired, SettingsDep, StateDep, context, require_length
+from api.deps import CheckerDep, KeyRequired, context, require_length
 from api.errors import ApiError
 from api.models import COMMON_ERRORS, BatchRequest, BatchResponse, CheckRequest, Error, Report, Rule
 from api.responses import JSONResponse
@@ -19,6 +19,9 @@ YIELD_EVERY = 32  # a batch gives other requests a turn this often
 
 
 def switched_off(checker, rules: list[str], categories: list[str]) -> dict:
+    """The rules and categories to leave out of this check; empty names are no names."""
+    rules = [r for r in rules if r.strip()]
+    categories = [c for c in categories if c.strip()]
     if not rules and not categories:
         return {}
     known_rules = {e.id for e in checker.lexicon.entries}
@@ -59,9 +62,12 @@ async def check_reply(request: Request):
     response_model=None,
     responses={200: {"model": BatchResponse}, 401: {"model": Error}, **COMMON_ERRORS},
     dependencies=[KeyRequired],
+    openapi_extra=openapi_body(BatchRequest),
 )
-async def check_batch(body: BatchRequest, request: Request, checker: CheckerDep, settings: SettingsDep, state: StateDep):
+async def check_batch(request: Request):
     """One report per item, in order, each with the item's id. Needs an API key when keys are set."""
+    settings, state, checker = context(request)
+    body = await parse_body(request, BatchRequest)
     if len(body.items) > settings.max_batch_items:
         raise ApiError(
             422, "too_many_items", f"items 超过 {settings.max_batch_items} 条上限（收到 {len(body.items)} 条）"

@@ -17,6 +17,7 @@ from api.languagetool import (
     LANGUAGES,
     LanguageToolInputError,
     check_language,
+    check_level,
     parse_data,
     plain_document,
     response,
@@ -24,6 +25,7 @@ from api.languagetool import (
 )
 from api.models import Error
 from api.responses import JSONResponse, dumps
+from assistant.limits import problem_with
 
 router = APIRouter(prefix="/v2", tags=["languagetool"])
 CORS = {"Access-Control-Allow-Origin": "*"}
@@ -51,6 +53,16 @@ FORM_BODY = {
             }
         },
     }
+}
+
+
+QUERY_PARAMETERS = {
+    "parameters": [
+        {"name": name, "in": "query", "required": name == "language", "schema": schema}
+        for name, schema in FORM_BODY["requestBody"]["content"]["application/x-www-form-urlencoded"]["schema"][
+            "properties"
+        ].items()
+    ]
 }
 
 
@@ -89,6 +101,7 @@ def _switched_off(checker, p: dict[str, str]) -> dict:
     summary="Check text, LanguageTool-style (query parameters)",
     response_model=None,
     responses={400: {"model": Error}, 413: {"model": Error}},
+    openapi_extra=QUERY_PARAMETERS,
 )
 @router.post(
     "/check",
@@ -104,6 +117,7 @@ async def lt_check(request: Request):
     p = await _params(request)
     try:
         check_language(p.get("language"))
+        check_level(p.get("level"))
         if p.get("data"):
             doc = parse_data(p["data"])
         elif "text" in p:
@@ -114,6 +128,8 @@ async def lt_check(request: Request):
         raise ApiError(400, "invalid_request", str(exc), headers=CORS) from None
     if len(doc.plain) > settings.max_text_chars:
         raise ApiError(413, "text_too_long", f"文本超过 {settings.max_text_chars} 字符上限（收到 {len(doc.plain)} 字符）", headers=CORS)
+    if (problem := problem_with(doc.plain)) is not None:
+        raise ApiError(400, "invalid_text", str(problem), headers=CORS)
     report = state.check(checker, doc.plain, **_switched_off(checker, p)).report
     request.state.log = {"matches": len(report.findings)}
     return Response(dumps(response(report, doc)), media_type="application/json", headers=CORS)

@@ -21,10 +21,10 @@ import httpx
 from fastapi import APIRouter, Request
 from fastapi.responses import FileResponse, PlainTextResponse, Response
 
-from api.deps import context, services_of
+from api.deps import context, require_length, services_of
 from api.errors import ApiError
-from api.services import CallbackEndpoint
 from api.paths import STATIC
+from api.services import CallbackEndpoint
 from api.wecom import (
     CallbackError,
     check_signature,
@@ -34,6 +34,7 @@ from api.wecom import (
     reply_text,
     text_reply_xml,
 )
+from assistant.limits import problem_with
 
 router = APIRouter(tags=["wecom"], include_in_schema=False)
 XML = "application/xml"
@@ -60,9 +61,17 @@ def _query(request: Request, *names: str) -> list[str]:
     return values  # type: ignore[return-value]
 
 
-def _answer(request: Request, text: str) -> str:
-    _settings, state, checker = context(request)
-    return reply_text(state.check(checker, text).report)
+def _answer(request: Request, text: str) -> tuple[str, str]:
+    """(the reply to send, what happened: "reply", or "refused" for a text the API would refuse:
+    over the limit, or not checkable, answered with the API's own message)."""
+    settings, state, checker = context(request)
+    try:
+        require_length(text, settings.max_text_chars, "消息")
+    except ApiError as exc:
+        return exc.message, "refused"
+    if (problem := problem_with(text)) is not None:
+        return str(problem), "refused"
+    return reply_text(state.check(checker, text).report), "reply"
 
 
 def _reply_once(
@@ -80,10 +89,11 @@ def _reply_once(
     if inner.get("MsgType") != "text" or not inner.get("Content", "").strip():
         seen.put(key, b"")
         return PlainTextResponse("")
-    reply = text_reply_xml(inner.get("FromUserName", ""), inner.get("ToUserName", ""), _answer(request, inner["Content"]))
+    answer, outcome = _answer(request, inner["Content"])
+    reply = text_reply_xml(inner.get("FromUserName", ""), inner.get("ToUserName", ""), answer)
     body = seal(reply).encode("utf-8")
     seen.put(key, body)
-    request.state.log = {channel: "reply"}
+    request.state.log = {channel: outcome}
     return Response(body, media_type=XML)
 
 
