@@ -18,8 +18,8 @@ from api.middleware import RequestGate
 from api.paths import STATIC
 from api.routes import admin, assist, check, health, languagetool, screen, web, wecom
 from api.services import Services
-from api.settings import Settings, get_settings
-from api.state import EngineState
+from api.settings import get_settings
+from api.state import LiveEngine, NotReady
 from assistant.errors import RuleFileError
 
 log = logging.getLogger("huashu")
@@ -36,29 +36,30 @@ When API keys are configured, `/v1/screen`, `/v1/check/batch` and `/v1/admin/*` 
 """
 
 
-async def _reload_logged(state: EngineState) -> None:
+async def _reload_logged(state: LiveEngine) -> None:
     try:
         await state.reload()
     except RuleFileError as exc:
         log.error("reload_refused", extra={"fields": {"error": str(exc)}})
 
 
-def _current(state: EngineState, part: str):
-    """The checker or coach of the current generation, for MCP calls (which have no HTTP errors)."""
-    if not state.ready:
-        raise RuntimeError("引擎正在加载，请稍后重试")
-    return getattr(state, part)
+def _loaded(take):
+    """`take()` (the live checker or coach) for MCP calls, which answer errors as tool errors."""
+    try:
+        return take()
+    except NotReady:
+        raise RuntimeError("引擎正在加载，请稍后重试") from None
 
 
-def create_app(settings: Settings | None = None, services: Services | None = None) -> FastAPI:
-    """The application, with every collaborator built once here (`services` lets a test hand in
-    its own, e.g. with an engine already loaded)."""
-    settings = settings or (services.settings if services is not None else get_settings())
+def create_app(services: Services | None = None) -> FastAPI:
+    """The application, with every collaborator built once, here or by the caller (`services`:
+    a test hands in its own, e.g. with an engine already loaded); settings are the services'."""
+    services = services or Services(get_settings())
+    settings = services.settings
     tune_logging()
-    services = services or Services(settings)
     state = services.engine
     mcp_server = build_mcp(
-        lambda: _current(state, "checker"), lambda: _current(state, "coach"), settings.max_text_chars
+        lambda: _loaded(state.require), lambda: _loaded(state.require_coach), settings.max_text_chars
     )
     mcp_app = http_app(mcp_server, settings.mcp_allowed_hosts)
 

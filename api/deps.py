@@ -15,7 +15,7 @@ from fastapi import Depends, Request
 from api.errors import ApiError
 from api.services import Services
 from api.settings import Settings
-from api.state import EngineState, NotReady
+from api.state import LiveEngine, NotReady
 from assistant.checker import Checker
 from assistant.coach import Coach
 
@@ -24,19 +24,15 @@ def services_of(request: Request) -> Services:
     return request.app.state.services
 
 
-async def get_services(request: Request) -> Services:
-    return request.app.state.services
-
-
-async def get_settings(request: Request) -> Settings:
+async def request_settings(request: Request) -> Settings:
     return request.app.state.services.settings
 
 
-async def get_state(request: Request) -> EngineState:
+async def request_engine(request: Request) -> LiveEngine:
     return request.app.state.services.engine
 
 
-async def get_checker(request: Request) -> Checker:
+async def request_checker(request: Request) -> Checker:
     return _require(request.app.state.services.engine)
 
 
@@ -44,22 +40,22 @@ def _not_ready() -> ApiError:
     return ApiError(503, "not_ready", "引擎正在加载，请稍后重试", headers={"Retry-After": "1"})
 
 
-def _require(state: EngineState) -> Checker:
+def _require(state: LiveEngine) -> Checker:
     try:
         return state.require()
     except NotReady:
         raise _not_ready() from None
 
 
-def require_coach(state: EngineState) -> Coach:
+def require_coach(state: LiveEngine) -> Coach:
     try:
         return state.require_coach()
     except NotReady:
         raise _not_ready() from None
 
 
-def context(request: Request) -> tuple[Settings, EngineState, Checker]:
-    """Settings, engine state and the current checker of the app serving `request`."""
+def context(request: Request) -> tuple[Settings, LiveEngine, Checker]:
+    """Settings, the live engine and its current checker, for the app serving `request`."""
     services: Services = request.app.state.services
     return services.settings, services.engine, _require(services.engine)
 
@@ -86,8 +82,7 @@ async def require_key(request: Request) -> None:
         )
 
 
-ServicesDep = Annotated[Services, Depends(get_services)]
-SettingsDep = Annotated[Settings, Depends(get_settings)]
-StateDep = Annotated[EngineState, Depends(get_state)]
-CheckerDep = Annotated[Checker, Depends(get_checker)]
+SettingsDep = Annotated[Settings, Depends(request_settings)]
+EngineDep = Annotated[LiveEngine, Depends(request_engine)]
+CheckerDep = Annotated[Checker, Depends(request_checker)]
 KeyRequired = Depends(require_key)

@@ -1,7 +1,7 @@
 """Optional drafting by a language model behind an OpenAI-compatible chat-completions endpoint.
 
 The model gets the deck's rules, the assistant's reading of the conversation and the steps the
-reply must cover, and answers with three drafts as JSON. It is only a proposer: Coach runs every
+reply must cover, and answers with three drafts as JSON. It is only a proposer: the coach's ReplyWriter runs every
 draft through the checker and the playbook's advice and drops or rewrites what fails, and any
 error here (network, timeout, a reply that is not JSON) means the built-in drafts are used.
 """

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from api.security import KeyStore
 from api.sessions import SessionStore
 from api.settings import Settings
-from api.state import EngineState
+from api.state import LiveEngine
 from api.wecom import SeenMessages, WeComCrypto
 from assistant.coach import Coach
 
@@ -57,7 +57,7 @@ class Services:
         self.settings = settings
         self.keys = KeyStore(settings)
         self.drafter = settings.drafter()
-        self.engine = EngineState(settings.lexicon_dirs, settings.cache_size, make_coach=self.coach_for)
+        self.engine = LiveEngine(settings.lexicon_dirs, settings.cache_size, make_coach=self.build_coach)
         self.sessions = SessionStore(settings.assist_sessions, settings.assist_session_ttl, settings.assist_history_turns)
         s = settings
         crypto, problem = _crypto(s.wecom_token, s.wecom_aes_key, s.wecom_corp_id)
@@ -66,7 +66,7 @@ class Services:
         self.wechat = CallbackEndpoint(s.wechat_token.get_secret_value() if s.wechat_token else None, crypto, problem)
         self.wecom_ticket = TicketCache()
 
-    def coach_for(self, checker) -> Coach:
+    def build_coach(self, checker) -> Coach:
         """The assistant on `checker`, with this server's drafter, time zone and history limit."""
         return Coach(
             checker,

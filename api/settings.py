@@ -3,19 +3,20 @@
 
 The server and the CLI build a Settings (the CLI from its flags, the server from the environment)
 and pass it down; the engine only ever receives values (lexicon directories, a time zone, a draft
-proposer). The one variable the library reads itself is HUASHU_LEXICON_DIRS, for `assistant.check`
+drafter). The one variable the library reads itself is HUASHU_LEXICON_DIRS, for `assistant.check`
 called without a checker (assistant/checker.py). Every field is documented in the README.
 """
 
 from __future__ import annotations
 
-import os
 from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+from assistant.lexicon import split_lexicon_dirs
 
 Action = Literal["allow", "warn", "block"]
 
@@ -80,7 +81,7 @@ class Settings(BaseSettings):
     @classmethod
     def _split_paths(cls, value):
         if isinstance(value, str):
-            return [p for p in value.split(os.pathsep) if p.strip()]
+            return split_lexicon_dirs(value)
         return value
 
     @field_validator("mcp_allowed_hosts", mode="before")

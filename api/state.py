@@ -74,8 +74,9 @@ class CachedReport:
         return self._json
 
 
-class EngineState:
-    """The current generation (checker and coach) of one server process."""
+class LiveEngine:
+    """The engine one server process serves: its current generation (checker and coach), the
+    report cache that goes with it, and how it is replaced."""
 
     def __init__(self, lexicon_dirs, cache_size: int = 4096, make_coach: Callable[[Checker], Coach] | None = None):
         """`make_coach(checker)` builds the assistant on every new checker before it is swapped
@@ -160,7 +161,9 @@ class EngineState:
             return checker
 
     def use(self, checker: Checker, coach: Coach) -> None:
-        """Serve an engine built elsewhere (tests hand in the one they share)."""
+        """Serve an engine built elsewhere (tests hand in the one they share), as a reload would."""
         self.checker, self.coach = checker, coach
         self.cache = ReportCache(self.cache_size)
         self.version += 1
+        self._checks = 0
+        self.last_error = None

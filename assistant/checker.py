@@ -15,7 +15,7 @@ from itertools import chain, islice
 from pathlib import Path
 
 from assistant.analyzer import Analysis
-from assistant.lexicon import Entry, Lexicon
+from assistant.lexicon import Entry, Lexicon, default_lexicon_dirs
 from assistant.limits import ensure_checkable
 from assistant.nlp import HuashuComponent, build_nlp
 from assistant.pool import chunks, default_workers, map_in_workers
@@ -55,7 +55,9 @@ class Checker:
         return self.component.analyzer.analyse(text, findings_only=True, skip=skip)
 
     def categories(self, text: str) -> frozenset[str]:
-        """The finding categories of `text`, at the cost of matching only (no rewrite, no Doc)."""
+        """The finding categories of `text`, at the cost of matching only (no segmentation, no
+        rewrite): what scoring a conversation needs. Word-boundary entries are not held to word
+        boundaries here (see analyse), so on rare texts this can name a category check() does not."""
         return frozenset(f.category for f, _ in self.analyse(text).findings)
 
     def _report(self, text: str, skip: Callable[[Entry], bool] | None = None) -> Report:
@@ -141,12 +143,3 @@ def get_checker(lexicon_dirs: Sequence[str | Path] | None = None) -> Checker:
             if checker is None:
                 checker = _checkers[key] = Checker(key)
     return checker
-
-
-def default_lexicon_dirs() -> tuple[str, ...]:
-    """Company lexicon directories named by HUASHU_LEXICON_DIRS (os.pathsep-separated), the one
-    setting the library reads itself; adapters pass theirs explicitly."""
-    import os
-
-    value = os.environ.get("HUASHU_LEXICON_DIRS", "")
-    return tuple(p for p in value.split(os.pathsep) if p.strip())

@@ -13,6 +13,7 @@ LexiconError naming the file and the entry, so a broken lexicon never loads half
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
@@ -369,3 +370,14 @@ def load_lexicon(extra_dirs: Sequence[Path | str] = (), *, include_builtin: bool
     return Lexicon(
         entries=tuple(entries), sets={k: tuple(v) for k, v in sets.items()}, disabled=tuple(disabled), macros=macros
     )
+
+
+def split_lexicon_dirs(value: str) -> list[str]:
+    """HUASHU_LEXICON_DIRS's form: directories separated by os.pathsep (':' on Linux)."""
+    return [p for p in value.split(os.pathsep) if p.strip()]
+
+
+def default_lexicon_dirs() -> tuple[str, ...]:
+    """Company lexicon directories named by HUASHU_LEXICON_DIRS, the one setting the library
+    reads itself; adapters pass theirs explicitly."""
+    return tuple(split_lexicon_dirs(os.environ.get("HUASHU_LEXICON_DIRS", "")))

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from assistant import phonetics
-from assistant.punctuation import CLAUSE_BREAKS, QUESTION_MARKS, SENTENCE_ENDS
+from assistant.punctuation import CARRIAGE_RETURN, CLAUSE_BREAKS, FULL_STOPS, QUESTION_MARKS
 
 CLAUSE, STOP, QUESTION = "，", "。", "？"
 MARKERS = CLAUSE + STOP + QUESTION
@@ -30,7 +30,7 @@ _MARKER_STRENGTH = {CLAUSE: 1, STOP: 2, QUESTION: 3}
 # every clause or sentence end becomes one of the three markers (punctuation.py defines them)
 _PUNCTUATION = {
     **dict.fromkeys(CLAUSE_BREAKS, CLAUSE),
-    **dict.fromkeys(SENTENCE_ENDS, STOP),
+    **dict.fromkeys(FULL_STOPS + CARRIAGE_RETURN, STOP),
     **dict.fromkeys(QUESTION_MARKS, QUESTION),
 }
 

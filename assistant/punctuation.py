@@ -3,26 +3,27 @@
 Context rules work per clause, rewrites replace clauses and sentences, the segmenter cuts long
 texts where jieba would cut anyway, and the LanguageTool API reports sentence ranges: all of them
 must agree on what ends a clause, or a finding's clause in one place is not its clause in another.
+
+The ASCII full stop is not among them: in chat it is as often a decimal point, a URL or an
+abbreviation ("3.5米", "No.2") as the end of a sentence. A carriage return is a sentence end only
+where a text is read for matching (normalise.py, where CRLF collapses into one break); where a
+text is edited or reported it is just part of the CRLF line break.
 """
 
 from __future__ import annotations
 
 import re
 
-CLAUSE_BREAKS = "，,；;：:…"  # end a clause, not a sentence
+CLAUSE_MARKS = "，,；;：:"  # written marks that end a clause
+CLAUSE_BREAKS = CLAUSE_MARKS + "…"  # everything that ends a clause but not a sentence
+STOP_MARKS = "。｡！!"  # written marks that end a sentence, questions aside
 QUESTION_MARKS = "？?"
-SENTENCE_ENDS = "。｡！!\n\r\u2028" + QUESTION_MARKS
+LINE_BREAKS = "\n\u2028"
+FULL_STOPS = STOP_MARKS + LINE_BREAKS
+SENTENCE_ENDS = FULL_STOPS + QUESTION_MARKS
 CLAUSE_ENDS = CLAUSE_BREAKS + SENTENCE_ENDS  # anything that ends a clause
+CARRIAGE_RETURN = "\r"
 SPACES = " \t\u3000"
 
-# one character class of everything that ends a clause, for regular expressions
-CLAUSE_END_CLASS = "[" + re.escape(CLAUSE_ENDS) + "]"
+# a character class of everything that ends a clause, or a space, for regular expressions
 CLAUSE_END_OR_SPACE_CLASS = "[" + re.escape(CLAUSE_ENDS) + r"\s]"
-
-
-def ends_sentence(ch: str) -> bool:
-    return ch in SENTENCE_ENDS
-
-
-def ends_clause(ch: str) -> bool:
-    return ch in CLAUSE_ENDS

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from assistant.analyzer import Analysis
-from assistant.punctuation import CLAUSE_ENDS, QUESTION_MARKS, SENTENCE_ENDS, SPACES
+from assistant.punctuation import CLAUSE_ENDS, CLAUSE_MARKS, QUESTION_MARKS, SENTENCE_ENDS, SPACES, STOP_MARKS
 from assistant.taxonomy import taxonomy
 
 SAFE_REPLY = "您好，您反映的情况我已经记下了，我马上为您跟进处理，今天下班前给您答复。"
@@ -107,12 +107,17 @@ def _apply(original: str, edits: list[_Edit]) -> str:
     return _tidy("".join(out))
 
 
+_CLAUSE = f"[{re.escape(CLAUSE_MARKS)}]"
+_STOP = f"[{re.escape(STOP_MARKS + QUESTION_MARKS)}]"
+_ANY_MARK = f"[{re.escape(CLAUSE_MARKS + STOP_MARKS + QUESTION_MARKS)}]"
+
+
 def _tidy(text: str) -> str:
-    text = re.sub(r"[，,；;：:]\s*(?=[，,；;：:。！!？?])", "", text)  # a clause break before another
-    text = re.sub(r"^[\s，,；;：:。！!？?]+", "", text)
-    text = re.sub(r"([。！!？?])\s*[，,；;：:]+", r"\1", text)
-    text = re.sub(r"([。！!？?])\1+", r"\1", text)
-    text = re.sub(r"[，,；;：:]+\s*$", "。", text)
+    text = re.sub(rf"{_CLAUSE}\s*(?={_ANY_MARK})", "", text)  # a clause break before another
+    text = re.sub(rf"^[\s{re.escape(CLAUSE_MARKS + STOP_MARKS + QUESTION_MARKS)}]+", "", text)
+    text = re.sub(rf"({_STOP})\s*{_CLAUSE}+", r"\1", text)
+    text = re.sub(rf"({_STOP})\1+", r"\1", text)
+    text = re.sub(rf"{_CLAUSE}+\s*$", "。", text)
     return text
 
 

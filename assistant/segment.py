@@ -65,8 +65,8 @@ def _base_dictionary():
     return _base
 
 
-def new_jieba(words: Iterable[str] = ()):
-    """A jieba Tokenizer of its own: jieba's dictionary plus `words`."""
+def new_jieba():
+    """A jieba Tokenizer of its own, holding a copy of jieba's dictionary."""
     import jieba
 
     base = _base_dictionary()
@@ -75,8 +75,6 @@ def new_jieba(words: Iterable[str] = ()):
     tokenizer.FREQ = dict(base.FREQ)
     tokenizer.total = base.total
     tokenizer.initialized = True
-    for word in sorted(words):
-        tokenizer.add_word(word)
     return tokenizer
 
 
@@ -90,12 +88,12 @@ class ChunkedJiebaTokenizer:
 
     def __init__(self, vocab):
         self.vocab = vocab
-        self.jieba = new_jieba()
+        self.jieba_tokenizer = new_jieba()
 
     def add_words(self, words: Iterable[str]) -> None:
         """Teach this tokenizer's dictionary `words` (the lexicon's), so they are never split."""
         for word in sorted(words):
-            self.jieba.add_word(word)
+            self.jieba_tokenizer.add_word(word)
 
     def __call__(self, text: str) -> Doc:
         words = self.words(text)
@@ -108,7 +106,7 @@ class ChunkedJiebaTokenizer:
         return doc
 
     def words(self, text: str) -> list[str]:
-        cut = self.jieba.cut
+        cut = self.jieba_tokenizer.cut
         if not _LONG_RUN.search(text):
             return [w for w in cut(text, HMM=False) if w]
         words: list[str] = []

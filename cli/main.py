@@ -18,7 +18,7 @@ import typer
 from rich.console import Console
 from rich.text import Text
 
-from assistant.errors import RuleFileError
+from assistant.errors import LexiconError, RuleFileError
 from assistant.limits import problem_with
 from assistant.report import Report
 from assistant.taxonomy import taxonomy
@@ -58,13 +58,25 @@ def _stderr() -> Console:
     return Console(stderr=True, highlight=False, soft_wrap=True)
 
 
+def _rule_file_problem(exc: RuleFileError) -> str:
+    """How a broken rule file is announced: the lexicon, or another rule file (named in `exc`)."""
+    return f"{'词库' if isinstance(exc, LexiconError) else '规则文件'}有误：\n{exc}"
+
+
+def _lexicon_dirs(given: list[Path] | None) -> list[str]:
+    """The company lexicon directories for this command: --lexicon-dir, else HUASHU_LEXICON_DIRS."""
+    from assistant.lexicon import default_lexicon_dirs
+
+    return [str(d) for d in given] if given else list(default_lexicon_dirs())
+
+
 def _checker(lexicon_dirs: list[Path] | None):
     from assistant import get_checker
 
     try:
-        return get_checker(lexicon_dirs if lexicon_dirs else None)
+        return get_checker(_lexicon_dirs(lexicon_dirs))
     except RuleFileError as exc:
-        _stderr().print(f"[red]词库有误：[/red]\n{exc}", markup=True)
+        _stderr().print(_rule_file_problem(exc), markup=False)
         raise typer.Exit(EXIT_BAD_INPUT) from None
 
 
@@ -362,7 +374,7 @@ def audit(
         scheduler=scheduler,
         resume=resume,
         mask_pii=mask_pii,
-        lexicon_dirs=[str(d) for d in (lexicon_dir or [])],
+        lexicon_dirs=_lexicon_dirs(lexicon_dir),  # the same for local workers, Dask and --resume
         progress=sys.stderr.isatty(),
     )
     try:
@@ -371,7 +383,7 @@ def audit(
         err.print(str(exc))
         raise typer.Exit(EXIT_BAD_INPUT) from None
     except RuleFileError as exc:
-        err.print(f"词库有误：\n{exc}")
+        err.print(_rule_file_problem(exc), markup=False)
         raise typer.Exit(EXIT_BAD_INPUT) from None
     if sys.stderr.isatty():
         err.print(
@@ -400,7 +412,7 @@ def assist(
         coach = Coach(_checker(lexicon_dir), drafter=settings.drafter(), timezone=settings.timezone,
                       max_history=settings.assist_history_turns)
     except RuleFileError as exc:
-        _stderr().print(f"[red]规则文件有误：[/red]\n{exc}", markup=True)
+        _stderr().print(_rule_file_problem(exc), markup=False)
         raise typer.Exit(EXIT_BAD_INPUT) from None
     chat = TerminalChat(coach, console, as_json=fmt is OutputFormat.json, name=name)
     interactive = sys.stdin.isatty()
@@ -445,9 +457,13 @@ def mcp(lexicon_dir: LexiconDirs = None) -> None:
         coach = Coach(checker, drafter=settings.drafter(), timezone=settings.timezone,
                       max_history=settings.assist_history_turns)
     except RuleFileError as exc:
-        _stderr().print(f"规则文件有误：\n{exc}")
+        _stderr().print(_rule_file_problem(exc), markup=False)
         raise typer.Exit(EXIT_BAD_INPUT) from None
-    build_mcp(lambda: checker, lambda: coach, settings.max_text_chars).run("stdio")
+    try:
+        build_mcp(lambda: checker, lambda: coach, settings.max_text_chars).run("stdio")
+    finally:
+        if coach.drafter is not None:
+            coach.drafter.close()
 
 
 @app.command("hash-key")

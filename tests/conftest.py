@@ -153,7 +153,7 @@ def services(checker):
     from api.settings import ChannelPolicy, Settings
 
     built = Services(Settings(lexicon_dirs=[], channel_policies={"vip": ChannelPolicy(disliked="block")}))
-    built.engine.use(checker, built.coach_for(checker))
+    built.engine.use(checker, built.build_coach(checker))
     return built
 
 

@@ -332,7 +332,7 @@ def test_api_engine_is_recycled_after_many_checks(monkeypatch):
     monkeypatch.setattr(state_module, "RECYCLE_AFTER", 3)
 
     async def scenario():
-        state = state_module.EngineState([], cache_size=0)
+        state = state_module.LiveEngine([], cache_size=0)
         await state.reload()
         first = state.checker
         for text in ("好的", "收到", "谢谢您"):

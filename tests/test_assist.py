@@ -305,10 +305,10 @@ def test_engines_replaced_by_a_reload_are_freed_with_their_coach(tmp_path):
     import gc
     import weakref
 
-    from api.state import EngineState
+    from api.state import LiveEngine
 
     async def two_generations():
-        state = EngineState(())
+        state = LiveEngine(())
         await state.reload()
         first = weakref.ref(state.checker), weakref.ref(state.coach)
         assert state.coach.checker is state.checker  # the coach is built once per engine, on it

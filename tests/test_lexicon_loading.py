@@ -124,8 +124,11 @@ def test_lexicon_overlay_from_environment(tmp_path, monkeypatch):
     from api.settings import Settings
 
     _write(tmp_path / "envdir", "acme.yaml", GOOD_ENTRY)
-    monkeypatch.setenv("HUASHU_LEXICON_DIRS", str(tmp_path / "envdir"))
-    assert Settings().lexicon_dirs == [tmp_path / "envdir"]
+    monkeypatch.setenv("HUASHU_LEXICON_DIRS", str(tmp_path / "envdir") + ":" + str(tmp_path / "other") + ":")
+    assert Settings().lexicon_dirs == [tmp_path / "envdir", tmp_path / "other"]  # the adapters' settings
+    from assistant.lexicon import default_lexicon_dirs
+
+    assert default_lexicon_dirs() == (str(tmp_path / "envdir"), str(tmp_path / "other"))  # the library's default
 
 
 def test_two_checkers_in_one_process_keep_their_own_words(company, checker):
@@ -135,7 +138,7 @@ def test_two_checkers_in_one_process_keep_their_own_words(company, checker):
 
     assert company.nlp.tokenizer.words("请找物管会处理") == ["请", "找", "物管会", "处理"]
     assert "物管会" not in checker.nlp.tokenizer.words("请找物管会处理")
-    assert "等消息吧" in company.nlp.tokenizer.jieba.FREQ and "等消息吧" not in checker.nlp.tokenizer.jieba.FREQ
+    assert "等消息吧" in company.nlp.tokenizer.jieba_tokenizer.FREQ and "等消息吧" not in checker.nlp.tokenizer.jieba_tokenizer.FREQ
     assert "物管会" not in jieba.dt.FREQ and "等消息吧" not in jieba.dt.FREQ
     # a checker built after the company's still sees only the built-in lexicon's words
     assert "物管会" not in Checker(()).nlp.tokenizer.words("请找物管会处理")

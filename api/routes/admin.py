@@ -8,7 +8,7 @@ import signal
 
 from fastapi import APIRouter
 
-from api.deps import KeyRequired, SettingsDep, StateDep
+from api.deps import EngineDep, KeyRequired, SettingsDep
 from api.errors import ApiError
 from api.models import Error, Reloaded
 from api.responses import JSONResponse
@@ -26,7 +26,7 @@ router = APIRouter(prefix="/v1/admin", tags=["admin"])
     responses={200: {"model": Reloaded}, 202: {"model": Reloaded}, 401: {"model": Error}, 422: {"model": Error}},
     dependencies=[KeyRequired],
 )
-async def reload_rules(state: StateDep, settings: SettingsDep):
+async def reload_rules(state: EngineDep, settings: SettingsDep):
     """Builds a new engine from the lexicons on disk. A broken lexicon is refused (422, with the
     file and entry) and the server keeps serving the last good rules. With several workers the
     lexicons are validated here and uvicorn then replaces every worker, one at a time (202)."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from api.deps import StateDep
+from api.deps import EngineDep
 from api.models import Health, Ready
 from api.responses import JSONResponse
 
@@ -23,7 +23,7 @@ async def health():
     response_model=Ready,
     responses={503: {"model": Ready, "description": "Still loading"}},
 )
-async def ready(state: StateDep):
+async def ready(state: EngineDep):
     if not state.ready:
         return JSONResponse({"status": "loading", "version": state.version, "rules": 0}, 503)
     return JSONResponse({"status": "ready", "version": state.version, "rules": len(state.checker.lexicon.entries)})

@@ -6,7 +6,7 @@
 
 Reading comes from the conversation rules (signals.yaml, procedure.yaml) the checker compiled,
 replies and advice from playbook.yaml; the checker proves every draft before it is returned. An
-optional proposer (an LLM client, supplied by the adapters) may propose drafts first; they pass
+optional drafter (an LLM client, supplied by the adapters) may propose drafts first; they pass
 the same checks or are dropped.
 """
 
@@ -18,7 +18,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from assistant.coach.advice import Advice
-from assistant.coach.drafting import DraftProposer, ReplyWriter
+from assistant.coach.drafting import Drafter, ReplyWriter
 from assistant.coach.playbook import Playbook, load_playbook
 from assistant.coach.situation import Message, Situation, SituationReader
 from assistant.coach.steps import StepPlanner
@@ -33,7 +33,7 @@ class Coach:
     """The assistant for one checker (its lexicon and conversation rules); build one per checker."""
 
     def __init__(
-        self, checker, *, drafter: DraftProposer | None = None, timezone: str = "Asia/Shanghai", max_history: int = 50
+        self, checker, *, drafter: Drafter | None = None, timezone: str = "Asia/Shanghai", max_history: int = 50
     ):
         self.checker = checker
         self.procedure = checker.procedure

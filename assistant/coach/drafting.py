@@ -18,17 +18,17 @@ log = logging.getLogger("huashu.coach")
 MAX_DRAFT_CHARS = 500  # a chat reply, not an essay: longer proposals are dropped
 
 
-class DraftProposer(Protocol):
-    """Something that proposes drafts for a situation (an LLM client, in the adapters)."""
+class Drafter(Protocol):
+    """Something that proposes drafts for a situation (an LLM client, supplied by the adapters)."""
 
     def drafts(self, situation: Situation, steps: Sequence[dict], now: datetime) -> list[str]: ...
 
 
 class ReplyWriter:
-    def __init__(self, checker, playbook: Playbook, proposer: DraftProposer | None = None):
+    def __init__(self, checker, playbook: Playbook, drafter: Drafter | None = None):
         self.checker = checker
         self.playbook = playbook
-        self.proposer = proposer
+        self.drafter = drafter
 
     def _fill(self, template: str, situation: Situation, now: datetime) -> str:
         topic = self.playbook.spec.topics[situation.reading.topic[0]]
@@ -72,13 +72,13 @@ class ReplyWriter:
     def drafts(
         self, situation: Situation, now: datetime, steps: list[dict[str, str]]
     ) -> tuple[list[str], Literal["rules", "llm"]]:
-        """Three checked replies: the proposer's first when one is configured (told `steps`, the
+        """Three checked replies: the drafter's first when one is configured (told `steps`, the
         steps still to cover), then the playbook's, then fallbacks."""
         chosen: list[str] = []
         source: Literal["rules", "llm"] = "rules"
-        if self.proposer is not None:
+        if self.drafter is not None:
             try:
-                proposed = self.proposer.drafts(situation, steps, now)
+                proposed = self.drafter.drafts(situation, steps, now)
             except Exception as exc:  # the network is optional: any failure falls back to the rules
                 log.warning("llm_drafting_failed", extra={"fields": {"error": str(exc)[:200]}})
                 proposed = []

@@ -11,7 +11,7 @@ from typing import Literal
 from assistant.conversation import Procedure, Reading
 from assistant.lexicon import Lexicon
 from assistant.normalise import normalise
-from assistant.punctuation import CLAUSE_ENDS
+from assistant.punctuation import CLAUSE_ENDS, SENTENCE_ENDS
 
 Role = Literal["customer", "agent"]
 ROLES: dict[str, Role] = {
@@ -23,8 +23,11 @@ ROLES: dict[str, Role] = {
     "assistant": "agent",
 }
 MAX_NAME_CHARS = 20
+# punctuation and spaces around a name given to us ("王先生，" -> "王先生"); the ASCII full stop too
 _NAME_NOISE = re.compile("[" + re.escape(CLAUSE_ENDS) + r"\s.]+")
-_WORD_CHAR = "[^" + re.escape(CLAUSE_ENDS) + r"\s.]"
+# what may stand between 我是 and the name: anything but the end of the sentence or a comma
+# ("我是：王先生", "我是3栋的王先生" but not "我是业主，王先生说…")
+_INTRODUCTION_GAP = "[^" + re.escape(SENTENCE_ENDS + "，,") + r"\s.]"
 
 
 @dataclass(frozen=True)
@@ -72,7 +75,7 @@ class SituationReader:
         surnames = "|".join(sorted(lexicon.sets.get("SURNAME", ()), key=len, reverse=True))
         titles = "|".join(sorted(lexicon.sets.get("TITLE", ()), key=len, reverse=True))
         self._introduction = (
-            re.compile(rf"(?:我是|我姓|本人是?){_WORD_CHAR}{{0,10}}?((?:{surnames})(?:{titles}))")
+            re.compile(rf"(?:我是|我姓|本人是?){_INTRODUCTION_GAP}{{0,10}}?((?:{surnames})(?:{titles}))")
             if surnames and titles
             else None
         )
