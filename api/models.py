@@ -101,6 +101,9 @@ class Rule(BaseModel):
     category: str
     category_name: str
     severity: Literal["error", "warning", "info"]
+    source: Literal["lexicon", "model"] = Field(
+        description="lexicon: an entry of wording with examples; model: what the classifier finds in a clause of this category"
+    )
     message: str
     examples: RuleExamples
     rewrites: list[str]

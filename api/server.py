@@ -44,9 +44,17 @@ def check_startup(settings: Settings) -> None:
             "请设置 HUASHU_API_KEYS 或 HUASHU_API_KEY_FILE，或明确加上 --allow-open。"
         )
     try:
-        load_lexicon(settings.lexicon_dirs)
+        lexicon = load_lexicon(settings.lexicon_dirs)
     except LexiconError as exc:
         raise ServeRefused(f"词库有误：\n{exc}") from None
+    from assistant.model.classifier import ClauseClassifier, MessageClassifier, ModelError, weights_files
+
+    staff, residents = weights_files(settings.model_dir)
+    try:
+        ClauseClassifier(lexicon, staff)
+        MessageClassifier(residents)
+    except ModelError as exc:
+        raise ServeRefused(f"模型文件有误：\n{exc}") from None
 
 
 def export(settings: Settings) -> None:
@@ -57,6 +65,8 @@ def export(settings: Settings) -> None:
     os.environ["HUASHU_ALLOW_OPEN"] = "true" if settings.allow_open else "false"
     if settings.lexicon_dirs:
         os.environ["HUASHU_LEXICON_DIRS"] = os.pathsep.join(str(d) for d in settings.lexicon_dirs)
+    if settings.model_dir:
+        os.environ["HUASHU_MODEL_DIR"] = str(settings.model_dir)
 
 
 def serve(settings: Settings) -> None:

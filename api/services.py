@@ -57,7 +57,9 @@ class Services:
         self.settings = settings
         self.keys = KeyStore(settings)
         self.drafter = settings.drafter()
-        self.engine = LiveEngine(settings.lexicon_dirs, settings.cache_size, make_coach=self.build_coach)
+        self.engine = LiveEngine(
+            settings.lexicon_dirs, settings.cache_size, make_coach=self.build_coach, model_dir=settings.model_dir
+        )
         self.sessions = SessionStore(settings.assist_sessions, settings.assist_session_ttl, settings.assist_history_turns)
         s = settings
         crypto, problem = _crypto(s.wecom_token, s.wecom_aes_key, s.wecom_corp_id)

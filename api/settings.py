@@ -36,6 +36,8 @@ class Settings(BaseSettings):
 
     # engine: company lexicon directories, loaded after the built-in ones (os.pathsep-separated)
     lexicon_dirs: Annotated[list[Path], NoDecode] = []
+    # engine: a folder of retrained models (`huashu train --out DIR`); unset: the shipped models
+    model_dir: Path | None = None
 
     # server
     host: str = "127.0.0.1"

@@ -78,10 +78,17 @@ class LiveEngine:
     """The engine one server process serves: its current generation (checker and coach), the
     report cache that goes with it, and how it is replaced."""
 
-    def __init__(self, lexicon_dirs, cache_size: int = 4096, make_coach: Callable[[Checker], Coach] | None = None):
+    def __init__(
+        self,
+        lexicon_dirs,
+        cache_size: int = 4096,
+        make_coach: Callable[[Checker], Coach] | None = None,
+        model_dir: str | None = None,
+    ):
         """`make_coach(checker)` builds the assistant on every new checker before it is swapped
         in, so a broken playbook refuses a reload like a broken lexicon."""
         self.lexicon_dirs = [str(d) for d in lexicon_dirs]
+        self.model_dir = str(model_dir) if model_dir else None
         self.make_coach = make_coach or Coach
         self.cache_size = cache_size
         self.cache = ReportCache(cache_size)
@@ -135,7 +142,7 @@ class LiveEngine:
             self._recycling = False
 
     def _build(self) -> tuple[Checker, Coach]:
-        checker = Checker(self.lexicon_dirs)
+        checker = Checker(self.lexicon_dirs, model_dir=self.model_dir)
         return checker, self.make_coach(checker)
 
     async def reload(self) -> Checker:

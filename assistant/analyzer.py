@@ -1,4 +1,5 @@
-"""The analysis of one reply: matchers -> context exceptions -> word boundaries -> overlaps.
+"""The analysis of one reply: matchers -> context exceptions -> word boundaries -> overlaps ->
+the reply read clause by clause (reading.py: context rules, the classifier).
 
 Everything here works on the skeleton and maps back to original offsets only at the end. The
 spaCy component (nlp.py) calls Analyzer.analyse with the token boundaries of its Doc; the
@@ -16,6 +17,7 @@ from assistant import phonetics
 from assistant.context import ExceptionFilter
 from assistant.lexicon import Entry, Lexicon
 from assistant.normalise import Normalised, normalise
+from assistant.reading import ReplyReader
 from assistant.report import Finding, Positive
 from assistant.rules import Hit, build_matchers
 from assistant.rules.prefilter import COMMON_CHARACTERS, Prefilter
@@ -28,7 +30,7 @@ _PLACEHOLDER = re.compile(r"\{(\w+)\}")
 @dataclass(slots=True)
 class Analysis:
     text: Normalised
-    findings: list[tuple[Finding, Hit]]
+    findings: list[tuple[Finding, Hit | None]]  # a model finding has no lexicon hit
     positives: list[Positive]
 
 
@@ -67,8 +69,11 @@ def _snap(bounds: list[int], start: int, end: int) -> tuple[int, int]:
 
 
 class Analyzer:
-    def __init__(self, lexicon: Lexicon):
+    def __init__(self, lexicon: Lexicon, classifier=None):
+        """`classifier` (model.classifier.ClauseClassifier) reads every clause; without one only
+        the lexicon finds (the training's own view of the data)."""
         self.lexicon = lexicon
+        self.reader = ReplyReader(lexicon, classifier)
         self._matchers = build_matchers(lexicon)
         keyed = [((i, n), sets, m.entry_of(n)) for i, m in enumerate(self._matchers) for n, sets in m.requirements()]
         common = frozenset(COMMON_CHARACTERS.translate(phonetics.translation()))
@@ -109,6 +114,7 @@ class Analyzer:
         accepted = self._resolve(kept)
         bounds = token_bounds if isinstance(token_bounds, list) else (sorted(token_bounds) if token_bounds else None)
         findings: list[tuple[Finding, Hit]] = []
+        match_spans: list[tuple[int, int]] = []
         positives: list[Positive] = []
         for hit in accepted:
             if not hit.entry.is_finding:
@@ -132,9 +138,9 @@ class Analyzer:
                     confidence=round(hit.confidence, 3),
                 )
                 findings.append((finding, hit))
-        findings.sort(key=lambda fh: (fh[0].start, -(fh[0].end - fh[0].start), fh[0].rule_id))
+                match_spans.append(text.to_original(hit.start, hit.end))
         positives.sort(key=lambda p: (p.start, -(p.end - p.start), p.category))
-        return Analysis(text, findings, positives)
+        return Analysis(text, self.reader.findings(original, findings, match_spans, skip), positives)
 
     @staticmethod
     def _region(text: Normalised, hit: Hit, positives: list[Positive], bounds) -> tuple[int, int]:

@@ -15,7 +15,7 @@ from itertools import chain, islice
 from pathlib import Path
 
 from assistant.analyzer import Analysis
-from assistant.lexicon import Entry, Lexicon, default_lexicon_dirs
+from assistant.lexicon import Entry, Lexicon, default_lexicon_dirs, default_model_dir
 from assistant.limits import ensure_checkable
 from assistant.nlp import HuashuComponent, build_nlp
 from assistant.pool import chunks, default_workers, map_in_workers
@@ -31,9 +31,15 @@ CHUNK = 256  # texts per task sent to a worker
 class Checker:
     """Checks replies against one set of lexicons (the built-in ones plus `lexicon_dirs`)."""
 
-    def __init__(self, lexicon_dirs: Sequence[str | Path] = ()):
+    def __init__(
+        self, lexicon_dirs: Sequence[str | Path] = (), *, model: bool = True, model_dir: str | Path | None = None
+    ):
+        """model=False: the lexicon alone, without the classifiers (for measuring each);
+        model_dir: a folder of retrained models (`huashu train --out`), else the shipped ones."""
         self.lexicon_dirs = tuple(str(d) for d in lexicon_dirs)
-        self.nlp = build_nlp(self.lexicon_dirs)
+        self.model = model
+        self.model_dir = str(model_dir) if model_dir else None
+        self.nlp = build_nlp(self.lexicon_dirs, model, self.model_dir)
         self.component: HuashuComponent = self.nlp.get_pipe("huashu")
         self.tokenizer = self.nlp.tokenizer  # jieba with this checker's dictionary
 
@@ -47,7 +53,17 @@ class Checker:
         checker's sets and macros (conversation/procedure.yaml, conversation/signals.yaml)."""
         from assistant.conversation.procedure import load_procedure
 
-        return load_procedure(self.lexicon)
+        return load_procedure(self.lexicon, model=self.resident_model)
+
+    @cached_property
+    def resident_model(self):
+        """The classifier of residents' messages (psychology, topic, a second eye for
+        emergencies), or None when this checker runs without models."""
+        if not self.model:
+            return None
+        from assistant.model.classifier import MessageClassifier, weights_files
+
+        return MessageClassifier(weights_files(self.model_dir)[1])
 
     def analyse(self, text: str, skip: Callable[[Entry], bool] | None = None) -> Analysis:
         """Findings without building a Doc: enough to prove a rewrite clean (word boundaries only
@@ -106,7 +122,7 @@ class Checker:
             workers = default_workers() if len(head) == PARALLEL_FROM else 1
             items = chain(head, items)
         if workers > 1:
-            rebuild = partial(get_checker, self.lexicon_dirs)
+            rebuild = partial(get_checker, self.lexicon_dirs, self.model_dir or "")
             for reports in map_in_workers(_check_chunk, chunks(items, CHUNK), workers, checker=self, rebuild=rebuild):
                 yield from reports
             return
@@ -126,20 +142,22 @@ def _checkable(text) -> str:
     return text
 
 
-_checkers: dict[tuple[str, ...], Checker] = {}
+_checkers: dict[tuple[tuple[str, ...], str], Checker] = {}
 _lock = threading.Lock()
 
 
-def get_checker(lexicon_dirs: Sequence[str | Path] | None = None) -> Checker:
-    """The process's Checker for these company lexicon dirs, built on first use (the one cache of
-    checkers: the CLI, forked or spawned workers and Dask workers all take theirs from here).
-    None means the directories in HUASHU_LEXICON_DIRS."""
+def get_checker(lexicon_dirs: Sequence[str | Path] | None = None, model_dir: str | Path | None = None) -> Checker:
+    """The process's Checker for these company lexicon dirs and model folder, built on first use
+    (the one cache of checkers: the CLI, forked or spawned workers and Dask workers all take
+    theirs from here). None means the directories in HUASHU_LEXICON_DIRS, the models in
+    HUASHU_MODEL_DIR (else the shipped ones)."""
     dirs = lexicon_dirs if lexicon_dirs is not None else default_lexicon_dirs()
-    key = tuple(str(d) for d in dirs)
+    models = str(model_dir) if model_dir is not None else default_model_dir()
+    key = (tuple(str(d) for d in dirs), models or "")
     checker = _checkers.get(key)
     if checker is None:
         with _lock:
             checker = _checkers.get(key)
             if checker is None:
-                checker = _checkers[key] = Checker(key)
+                checker = _checkers[key] = Checker(key[0], model_dir=key[1] or None)
     return checker

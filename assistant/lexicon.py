@@ -111,11 +111,54 @@ class PatchSpec(_Strict):
     rewrites: list[str] | None = None
 
 
+class ContextRuleSpec(_Strict):
+    """When a finding of these categories (from the lexicon or the model) is no finding: what its
+    own clause shows (`here`), what the reply's other clauses do (`elsewhere`), what the reply
+    does anywhere (`anywhere`). Every condition given must hold."""
+
+    id: Annotated[str, Field(pattern=_ID)]
+    categories: Annotated[list[str], Field(min_length=1)]
+    here: str | None = None
+    elsewhere: str | None = None
+    anywhere: str | None = None
+    why: str = ""
+
+    @field_validator("categories")
+    @classmethod
+    def _known_categories(cls, value: list[str]) -> list[str]:
+        unknown = [c for c in value if c not in taxonomy() or taxonomy()[c].group == "liked"]
+        if unknown:
+            raise ValueError(f"unknown finding categories {unknown}")
+        return value
+
+    def model_post_init(self, _context) -> None:
+        if self.here is None and self.elsewhere is None and self.anywhere is None:
+            raise ValueError("give at least one of here, elsewhere or anywhere")
+
+
+class CategoryFindingSpec(_Strict):
+    """What a finding the model makes (a clause doing what this category describes) says and
+    suggests: it has no wording of its own, so the category's."""
+
+    message: str
+    rewrites: Annotated[list[str], Field(min_length=1)]
+
+
 class LexiconFile(_Strict):
     sets: dict[str, list[str]] = Field(default_factory=dict)
     macros: dict[str, str] = Field(default_factory=dict)
     entries: list[EntrySpec] = Field(default_factory=list)
     patch: list[PatchSpec] = Field(default_factory=list)
+    context_rules: list[ContextRuleSpec] = Field(default_factory=list)
+    categories: dict[str, CategoryFindingSpec] = Field(default_factory=dict)
+
+    @field_validator("categories")
+    @classmethod
+    def _finding_categories(cls, value: dict) -> dict:
+        unknown = [c for c in value if c not in taxonomy() or taxonomy()[c].group == "liked"]
+        if unknown:
+            raise ValueError(f"unknown finding categories {unknown}")
+        return value
 
 
 # ---- compiled form ---------------------------------------------------------------------------
@@ -159,12 +202,24 @@ class Entry:
         return self.group != "liked"
 
 
+@dataclass(frozen=True, slots=True)
+class ContextRule:
+    id: str
+    categories: frozenset[str]
+    here: re.Pattern[str] | None
+    elsewhere: re.Pattern[str] | None
+    anywhere: re.Pattern[str] | None
+    why: str
+
+
 @dataclass(frozen=True, slots=True, weakref_slot=True)
 class Lexicon:
     entries: tuple[Entry, ...]
     sets: dict[str, tuple[str, ...]]
     disabled: tuple[str, ...] = ()
     macros: dict[str, str] = field(default_factory=dict)
+    context_rules: tuple[ContextRule, ...] = ()
+    model_entries: dict[str, Entry] = field(default_factory=dict)  # category -> the entry model findings carry
 
     def compile(self, source: str, where: str, error: type[RuleFileError] = LexiconError) -> re.Pattern[str]:
         """A pattern in the lexicon language, with this lexicon's sets and macros (for other
@@ -174,6 +229,11 @@ class Lexicon:
         except PatternError as exc:
             raise error(f"{where}: pattern {source!r}: {exc}") from None
 
+    @property
+    def rule_ids(self) -> frozenset[str]:
+        """Every id a caller may switch off: the lexicon's entries and the model's categories."""
+        return frozenset(e.id for e in (*self.entries, *self.model_entries.values()))
+
     def by_id(self, entry_id: str) -> Entry:
         for e in self.entries:
             if e.id == entry_id:
@@ -181,7 +241,8 @@ class Lexicon:
         raise KeyError(entry_id)
 
     def describe(self, category: str | None = None) -> list[dict]:
-        """The rules as the CLI and the API list them."""
+        """The rules as the CLI and the API list them: the lexicon's entries (source "lexicon"),
+        then what the model finds in each category (source "model", no examples of its own)."""
         names = taxonomy().categories
         return [
             {
@@ -189,11 +250,12 @@ class Lexicon:
                 "category": e.category,
                 "category_name": names[e.category].name,
                 "severity": e.severity,
+                "source": "model" if e.id.startswith(MODEL_RULE_PREFIX) else "lexicon",
                 "message": e.message or names[e.category].meaning,
                 "examples": {"flag": [x.text for x in e.examples.flag], "pass": list(e.examples.pass_)},
                 "rewrites": list(e.rewrites),
             }
-            for e in self.entries
+            for e in (*self.entries, *self.model_entries.values())
             if category is None or e.category == category
         ]
 
@@ -318,6 +380,8 @@ def load_lexicon(extra_dirs: Sequence[Path | str] = (), *, include_builtin: bool
     macros: dict[str, str] = {}
     specs: dict[str, tuple[EntrySpec, str]] = {}
     patches: list[tuple[PatchSpec, str]] = []
+    context_specs: dict[str, tuple[ContextRuleSpec, str]] = {}  # a later file's rule of the same id replaces it
+    category_specs: dict[str, tuple[CategoryFindingSpec, str]] = {}
     for directory in dirs:
         for path in lexicon_files(directory):
             parsed = read_file(path)
@@ -332,6 +396,10 @@ def load_lexicon(extra_dirs: Sequence[Path | str] = (), *, include_builtin: bool
                 if name in sets:
                     raise LexiconError(f"{path}: macro {name!r}: a word set has this name already")
                 macros[name] = fragment
+            for rule in parsed.context_rules:
+                context_specs[rule.id] = (rule, str(path))
+            for code, finding in parsed.categories.items():
+                category_specs[code] = (finding, str(path))
             for spec in parsed.entries:
                 if spec.id in specs:
                     raise LexiconError(
@@ -367,14 +435,60 @@ def load_lexicon(extra_dirs: Sequence[Path | str] = (), *, include_builtin: bool
             entries.append(replace(compiled, order=len(entries)))
         else:
             disabled.append(entry_id)
-    return Lexicon(
+    lexicon = Lexicon(
         entries=tuple(entries), sets={k: tuple(v) for k, v in sets.items()}, disabled=tuple(disabled), macros=macros
+    )
+    rules = []
+    for rule, path in context_specs.values():
+        where = f"{path}: context rule {rule.id!r}"
+        compiled = {
+            name: lexicon.compile(getattr(rule, name), where) if getattr(rule, name) else None
+            for name in ("here", "elsewhere", "anywhere")
+        }
+        rules.append(ContextRule(rule.id, frozenset(rule.categories), **compiled, why=rule.why))
+    model_entries = {
+        code: _model_entry(code, finding, path, len(entries) + i)
+        for i, (code, (finding, path)) in enumerate(sorted(category_specs.items()))
+    }
+    return replace(lexicon, context_rules=tuple(rules), model_entries=model_entries)
+
+
+MODEL_RULE_PREFIX = "model."
+
+
+def _model_entry(code: str, finding: CategoryFindingSpec, source: str, order: int) -> Entry:
+    """The entry a model finding of `code` carries: no patterns, the category's message and rewrites,
+    replacing the clause."""
+    category = taxonomy()[code]
+    return Entry(
+        id=MODEL_RULE_PREFIX + code,
+        category=code,
+        severity=category.severity,
+        message=finding.message,
+        patterns=(),
+        sound_patterns=(),
+        fuzzy=(),
+        fuzzy_threshold=100.0,
+        exceptions=(),
+        rewrites=tuple(finding.rewrites),
+        rewrite_scope="clause",
+        confidence=1.0,
+        boundary="none",
+        examples=Examples(),
+        source=source,
+        group=category.group,
+        order=order,
     )
 
 
 def split_lexicon_dirs(value: str) -> list[str]:
     """HUASHU_LEXICON_DIRS's form: directories separated by os.pathsep (':' on Linux)."""
     return [p for p in value.split(os.pathsep) if p.strip()]
+
+
+def default_model_dir() -> str:
+    """A folder of retrained models named by HUASHU_MODEL_DIR ("" for the shipped ones)."""
+    return os.environ.get("HUASHU_MODEL_DIR", "").strip()
 
 
 def default_lexicon_dirs() -> tuple[str, ...]:

@@ -63,21 +63,29 @@ def _register() -> None:
     if "huashu" in Language.factories:
         return
 
-    @Language.factory("huashu", default_config={"lexicon_dirs": []})
-    def make_huashu(nlp, name: str, lexicon_dirs: list[str]):
-        """Load the built-in lexicons plus `lexicon_dirs`, and teach this pipeline's segmenter
-        their words (its own dictionary: nothing process-wide is written)."""
+    @Language.factory("huashu", default_config={"lexicon_dirs": [], "model": True, "model_dir": ""})
+    def make_huashu(nlp, name: str, lexicon_dirs: list[str], model: bool, model_dir: str):
+        """Load the built-in lexicons plus `lexicon_dirs`, teach this pipeline's segmenter their
+        words (its own dictionary: nothing process-wide is written), and load the clause
+        classifier shipped in the package (model=False: the lexicon alone)."""
         lexicon = load_lexicon(lexicon_dirs)
         nlp.tokenizer.add_words(lexicon.words())
-        return HuashuComponent(Analyzer(lexicon))
+        classifier = None
+        if model:
+            from assistant.model.classifier import ClauseClassifier, weights_files
+
+            classifier = ClauseClassifier(lexicon, weights_files(model_dir)[0], segment=nlp.tokenizer.words)
+        return HuashuComponent(Analyzer(lexicon, classifier))
 
 
-def build_nlp(lexicon_dirs: Sequence[str | Path] = ()):
+def build_nlp(lexicon_dirs: Sequence[str | Path] = (), model: bool = True, model_dir: str | Path | None = None):
     import spacy
 
     import assistant.segment  # noqa: F401  (registers huashu.ChunkedJieba.v1)
 
     _register()
     nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"@tokenizers": "huashu.ChunkedJieba.v1"}}})
-    nlp.add_pipe("huashu", config={"lexicon_dirs": [str(d) for d in lexicon_dirs]})
+    nlp.add_pipe(
+        "huashu", config={"lexicon_dirs": [str(d) for d in lexicon_dirs], "model": model, "model_dir": str(model_dir or "")}
+    )
     return nlp

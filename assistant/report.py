@@ -13,8 +13,9 @@ from typing import Any, Literal
 
 from assistant.taxonomy import Severity
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: findings say where they came from (`source`)
 Verdict = Literal["pass", "warn", "block"]
+Source = Literal["lexicon", "model"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,6 +29,7 @@ class Finding:
     message: str
     suggestions: tuple[str, ...] = ()
     confidence: float = 1.0
+    source: Source = "lexicon"  # lexicon: a rule's wording matched; model: the classifier read the clause
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -40,6 +42,7 @@ class Finding:
             "message": self.message,
             "suggestions": list(self.suggestions),
             "confidence": self.confidence,
+            "source": self.source,
         }
 
 

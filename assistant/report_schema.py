@@ -28,6 +28,7 @@ REPORT_EXAMPLE = {
             "message": "“改天”“回头”“过几天”没有具体时间，业主只能干等。应给出明确的时间和下一步。",
             "suggestions": ["我今天下午五点前联系您，告诉您处理进度", "我明天上午十点前给您回电话，告诉您安排结果"],
             "confidence": 1.0,
+            "source": "lexicon",
         }
     ],
     "positives": [{"category": "P2", "start": 0, "end": 2, "match": "您好"}],
@@ -48,7 +49,10 @@ class Finding(_Out):
     match: str = Field(description="text[start:end]")
     message: str = Field(description="Why it is a problem (Chinese)")
     suggestions: list[str] = Field(description="1-3 replacements for exactly text[start:end]")
-    confidence: float
+    confidence: float = Field(description="1.0 for an exact lexicon match; a model finding's probability")
+    source: Literal["lexicon", "model"] = Field(
+        description="lexicon: a rule's wording matched (rule_id names it); model: the classifier read the clause as doing what the category describes (rule_id model.<code>, the span is the clause)"
+    )
 
 
 class Positive(_Out):

@@ -42,7 +42,7 @@ def _edits(analysis: Analysis) -> list[_Edit]:
             f.end,
             f.suggestions[0] if f.suggestions else "",
             _SEVERITY_RANK[f.severity],
-            hit.entry.rewrite_scope != "span",
+            hit is None or hit.entry.rewrite_scope != "span",  # a model finding replaces its clause
             f.category,
         )
         for f, hit in analysis.findings

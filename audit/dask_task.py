@@ -10,10 +10,10 @@ from __future__ import annotations
 import json
 
 
-def audit_partition_bytes(data: bytes, files: list[str], lexicon_dirs: list[str]) -> dict:
+def audit_partition_bytes(data: bytes, files: list[str], lexicon_dirs: list[str], model_dir: str = "") -> dict:
     from assistant.checker import get_checker
     from audit.process import audit_partition
 
-    checker = get_checker(lexicon_dirs)
+    checker = get_checker(lexicon_dirs, model_dir)
     messages = [json.loads(line) for line in data.decode("utf-8", "surrogatepass").splitlines() if line]
     return audit_partition(checker, messages, files)

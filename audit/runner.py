@@ -51,6 +51,7 @@ class Options:
     resume: bool = False
     mask_pii: bool = True
     lexicon_dirs: list[str] = field(default_factory=list)
+    model_dir: str = ""  # retrained models (HUASHU_MODEL_DIR), "" for the shipped ones
     progress: bool = False
 
 
@@ -68,6 +69,7 @@ def _manifest(opts: Options, partitions: int) -> dict:
         "format": opts.fmt,
         "partitions": partitions,
         "lexicon_dirs": [str(Path(d).resolve()) for d in opts.lexicon_dirs],
+        "model_dir": str(Path(opts.model_dir).resolve()) if opts.model_dir else "",
     }
 
 
@@ -176,7 +178,7 @@ def _run_local(opts: Options, checker, work: Path, todo: list[int], files: list[
         for task in tasks:
             advance(_audit_partition_file(checker, task)[1])
         return
-    rebuild = partial(get_checker, checker.lexicon_dirs)
+    rebuild = partial(get_checker, checker.lexicon_dirs, checker.model_dir or "")
     for _index, n in map_in_workers(_audit_partition_file, tasks, opts.workers, checker=checker, rebuild=rebuild):
         advance(n)
 
@@ -196,7 +198,7 @@ def _run_dask(opts: Options, work: Path, todo: list[int], files: list[str], adva
         futures = {}
         for index in todo:
             data = (work / f"part-{index:04d}.jsonl").read_bytes()
-            future = client.submit(audit_partition_bytes, data, files, opts.lexicon_dirs, key=f"huashu-audit-{index}-{os.getpid()}-{time.time_ns()}")
+            future = client.submit(audit_partition_bytes, data, files, opts.lexicon_dirs, opts.model_dir, key=f"huashu-audit-{index}-{os.getpid()}-{time.time_ns()}")
             futures[future] = index
         for future in as_completed(futures):
             index = futures[future]

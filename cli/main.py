@@ -280,13 +280,14 @@ def rules(
         sys.stdout.write(json.dumps(described, ensure_ascii=False, indent=2) + "\n")
         return
     table = Table(title="话术规则", show_lines=True)
-    for column in ("规则", "类别", "级别", "说明", "示例（会标出）", "示例（不标出）"):
+    for column in ("规则", "类别", "级别", "来源", "说明", "示例（会标出）", "示例（不标出）"):
         table.add_column(column, overflow="fold")
     for rule in described:
         table.add_row(
             rule["rule_id"],
             f"{rule['category']} {rule['category_name']}",
             {"error": "禁止", "warning": "提醒", "info": "加分"}[rule["severity"]],
+            {"lexicon": "词库", "model": "模型"}[rule["source"]],
             rule["message"],
             "\n".join(x.replace("[[", "【").replace("]]", "】") for x in rule["examples"]["flag"][:2]),
             "\n".join(rule["examples"]["pass"][:2]),
@@ -360,6 +361,7 @@ def audit(
 
     退出码：0 全部读入；3 有被拒绝的行（见 errors.jsonl）；2 用法错误。
     """
+    from assistant.lexicon import default_model_dir
     from assistant.pool import default_workers
     from audit.readers import UsageError
     from audit.runner import Options, run
@@ -375,6 +377,7 @@ def audit(
         resume=resume,
         mask_pii=mask_pii,
         lexicon_dirs=_lexicon_dirs(lexicon_dir),  # the same for local workers, Dask and --resume
+        model_dir=default_model_dir(),
         progress=sys.stderr.isatty(),
     )
     try:
@@ -464,6 +467,47 @@ def mcp(lexicon_dir: LexiconDirs = None) -> None:
     finally:
         if coach.drafter is not None:
             coach.drafter.close()
+
+
+@app.command()
+def train(
+    data: Annotated[
+        list[Path] | None,
+        typer.Option("--data", help="公司自己的标注数据（JSONL，可多次指定）：客服回复带 F/D 标注，或业主消息带 psychology/topic 标注。"),
+    ] = None,
+    out: Annotated[
+        Path | None, typer.Option("--out", "-o", help="模型写到这个目录（默认：程序自带的模型目录）；用 HUASHU_MODEL_DIR 指向它。", file_okay=False)
+    ] = None,
+    lexicon_dir: LexiconDirs = None,
+) -> None:
+    """重新训练分类模型：用自带的标注批次加上 --data 给出的文件；同样的数据得到同样的模型文件。"""
+    from assistant.lexicon import load_lexicon
+    from assistant.model.classifier import STAFF_WEIGHTS, RESIDENT_WEIGHTS
+    from assistant.model.data import DataError
+    from assistant.model.train import train as train_models
+
+    err = _stderr()
+    for path in data or []:
+        if not path.is_file():
+            err.print(f"{path}: 文件不存在", markup=False)
+            raise typer.Exit(EXIT_BAD_INPUT)
+    try:
+        lexicon = load_lexicon(_lexicon_dirs(lexicon_dir))
+        staff_out = out / STAFF_WEIGHTS.name if out else STAFF_WEIGHTS
+        residents_out = out / RESIDENT_WEIGHTS.name if out else RESIDENT_WEIGHTS
+        summary = train_models(lexicon, list(data or []), staff_out, residents_out)
+    except RuleFileError as exc:
+        err.print(_rule_file_problem(exc), markup=False)
+        raise typer.Exit(EXIT_BAD_INPUT) from None
+    except DataError as exc:
+        err.print(f"标注数据有误：{exc}", markup=False)
+        raise typer.Exit(EXIT_BAD_INPUT) from None
+    staff, residents = summary["staff"], summary["residents"]
+    sys.stdout.write(
+        f"客服回复：{len(staff['batches'])} 个批次，{sum(b['rows'] for b in staff['batches'])} 条，"
+        f"学习了 {staff['clauses']} 个分句（{staff['rows_left_out']} 条无法定位到分句，未用）→ {staff_out}\n"
+        f"业主消息：{len(residents['batches'])} 个批次，{residents['messages']} 条 → {residents_out}\n"
+    )
 
 
 @app.command("hash-key")

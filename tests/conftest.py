@@ -41,6 +41,20 @@ def labelled_rows(path: Path) -> list[dict]:
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
 
 
+LABELLED = ROOT / "assistant" / "model" / "data"  # every labelled batch (its README says where each came from)
+
+
+def labelled_batches(kind: str, prefix: str = "") -> list[dict]:
+    """The rows of every `kind` (staff, residents) batch whose file name starts with `prefix`."""
+    return [row for path in sorted((LABELLED / kind).glob(f"{prefix}*.jsonl")) for row in labelled_rows(path)]
+
+
+# the project's own labelled sets from earlier sessions: staff replies (paraphrases, evasions, hard
+# negatives) and residents' messages, each written blind in batches
+GENERALISATION = "gen-"
+RESIDENTS = "res-"
+
+
 def huashu_command() -> list[str]:
     """The installed console script next to this interpreter, else `python -m cli.main`."""
     script = Path(sys.executable).with_name("huashu")

@@ -14,11 +14,11 @@ from zoneinfo import ZoneInfo
 import httpx
 import pytest
 
-from tests.conftest import DATA, ROOT, free_port, huashu_command, labelled_rows, server_env, start_server
+from tests.conftest import DATA, RESIDENTS as RESIDENT_BATCHES, ROOT, free_port, huashu_command, labelled_batches, server_env, start_server
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 AFTERNOON = datetime(2026, 11, 27, 15, 0, tzinfo=SHANGHAI)
-RESIDENTS = labelled_rows(DATA / "residents.jsonl")
+RESIDENTS = labelled_batches("residents", RESIDENT_BATCHES)
 
 
 @pytest.fixture(scope="module")
@@ -44,13 +44,12 @@ def test_reading_accuracy_on_the_labelled_residents(tmp_path, punctuation):
     sys.path.insert(0, str(ROOT / "bench"))
     from assist_eval import evaluate
 
-    path = DATA / "residents.jsonl"
-    if not punctuation:
-        path = tmp_path / "residents.jsonl"
-        path.write_text(
-            "".join(json.dumps(dict(r, text=r["text"].translate(NO_PUNCTUATION)), ensure_ascii=False) + "\n" for r in RESIDENTS),
-            encoding="utf-8",
-        )
+    path = tmp_path / "residents.jsonl"
+    strip = NO_PUNCTUATION if not punctuation else {}
+    path.write_text(
+        "".join(json.dumps(dict(r, text=r["text"].translate(strip)), ensure_ascii=False) + "\n" for r in RESIDENTS),
+        encoding="utf-8",
+    )
     result = evaluate(path)
     assert result["rows"] >= 60
     assert result["topic_accuracy"] >= 0.9, result["misses"]

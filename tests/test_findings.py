@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from assistant.taxonomy import taxonomy
-from tests.conftest import DATA, SHARED, labelled_rows
+from tests.conftest import GENERALISATION, SHARED, labelled_batches, labelled_rows
 
 # the deck's ten sentences and the issue's paraphrases of each
 FORBIDDEN = [
@@ -141,8 +141,8 @@ def test_findings_one_long_run_is_fast(checker):
 
 # ---- labelled sets -------------------------------------------------------------------------
 
-SETS = [DATA / "generalisation.jsonl"] + ([SHARED / "eval" / "dev.jsonl"] if (SHARED / "eval" / "dev.jsonl").exists() else [])
-ROWS = [row for path in SETS for row in labelled_rows(path)]
+DEV = SHARED / "eval" / "dev.jsonl"
+ROWS = labelled_batches("staff", GENERALISATION) + (labelled_rows(DEV) if DEV.exists() else [])
 
 
 @pytest.fixture(scope="module")
@@ -218,7 +218,7 @@ def _quality(checker, rows):
 
 def test_findings_quality_on_own_generalisation_set(checker):
     """Our own labelled replies (not the dev set): paraphrases, evasions, hard negatives."""
-    forbidden, disliked, clean_flagged = _quality(checker, labelled_rows(DATA / "generalisation.jsonl"))
+    forbidden, disliked, clean_flagged = _quality(checker, labelled_batches("staff", GENERALISATION))
     assert forbidden >= 0.95
     assert disliked >= 0.90
     assert clean_flagged <= 0.02
@@ -228,7 +228,7 @@ def test_findings_quality_without_punctuation(checker):
     """Chat replies often come without punctuation (typed fast, or by voice): the same set with
     every mark removed, so clause anchors and question marks cannot carry the rules."""
     strip = str.maketrans("", "", "，。？！、；：,.?!;:…“”\"'（）()")
-    rows = [dict(row, text=row["text"].translate(strip)) for row in labelled_rows(DATA / "generalisation.jsonl")]
+    rows = [dict(row, text=row["text"].translate(strip)) for row in labelled_batches("staff", GENERALISATION)]
     forbidden, disliked, clean_flagged = _quality(checker, rows)
     assert forbidden >= 0.95
     assert disliked >= 0.95

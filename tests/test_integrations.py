@@ -56,7 +56,9 @@ def test_languagetool_client_rule_selection(server):
         t.disabled_categories = {"D4"}
         assert [m.category for m in t.check(text)] == ["F10"]
         t.disabled_categories = set()
-        t.disabled_rules = {"forbidden.F10.some-other-day"}
+        t.disabled_rules = {"forbidden.F10.some-other-day"}  # the lexicon's rule: the model still reads F10
+        assert [(m.category, m.rule_id) for m in t.check(text)] == [("F10", "model.F10"), ("D4", "disliked.D4.uncertain-adverb")]
+        t.disabled_rules = {"forbidden.F10.some-other-day", "model.F10"}
         assert [m.category for m in t.check(text)] == ["D4"]
         t.disabled_rules = set()
         t.enabled_categories = {"D4"}

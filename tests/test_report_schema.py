@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import DATA, SHARED, labelled_rows
+from tests.conftest import GENERALISATION, SHARED, labelled_batches, labelled_rows
 
 
 def _texts() -> list[str]:
-    texts = [r["text"] for r in labelled_rows(DATA / "generalisation.jsonl")]
+    texts = [r["text"] for r in labelled_batches("staff", GENERALISATION)]
     dev = SHARED / "eval" / "dev.jsonl"
     if dev.exists():
         texts += [r["text"] for r in labelled_rows(dev)]

@@ -6,9 +6,9 @@ import pytest
 
 from assistant.analyzer import Analyzer
 from assistant.normalise import normalise
-from tests.conftest import DATA, SHARED, labelled_rows
+from tests.conftest import GENERALISATION, SHARED, labelled_batches, labelled_rows
 
-TEXTS = [r["text"] for r in labelled_rows(DATA / "generalisation.jsonl")]
+TEXTS = [r["text"] for r in labelled_batches("staff", GENERALISATION)]
 if (SHARED / "eval" / "dev.jsonl").exists():
     TEXTS += [r["text"] for r in labelled_rows(SHARED / "eval" / "dev.jsonl")]
 
@@ -24,8 +24,8 @@ class _Everything:
 
 
 @pytest.fixture(scope="module")
-def unfiltered(lexicon):
-    analyzer = Analyzer(lexicon)
+def unfiltered(checker, lexicon):
+    analyzer = Analyzer(lexicon, checker.component.analyzer.reader.classifier)  # the same reading, no prefilter
     keys = [(i, n) for i, m in enumerate(analyzer._matchers) for n, _ in m.requirements()]
     analyzer._prefilter = _Everything(keys)
     return analyzer

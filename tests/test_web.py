@@ -59,6 +59,20 @@ def test_web_check_highlight_rewrite_and_pass(page):
     assert text.startswith("王先生您好，") and "改天" not in text
 
 
+def test_web_shows_where_a_finding_came_from(page):
+    """A clause the lexicon has no wording for is read by the model: the page says so, with its
+    confidence, beside the lexicon's own finding."""
+    page.get_by_test_id("draft-input").fill("这种问题连小孩子都会。这个事情改天再聊吧。")
+    page.get_by_test_id("check-button").click()
+    page.get_by_test_id("verdict").wait_for()
+    findings = page.get_by_test_id("finding")
+    sources = {findings.nth(i).get_attribute("data-category"): findings.nth(i) for i in range(findings.count())}
+    assert sources["F01"].get_attribute("data-source") == "lexicon"
+    assert sources["F10"].get_attribute("data-source") == "model"
+    assert "模型判断（把握" in sources["F10"].get_by_test_id("finding-source").inner_text()
+    assert sources["F01"].get_by_test_id("finding-source").inner_text() == "词库"
+
+
 def test_web_apply_one_suggestion_with_emoji_before_it(page):
     page.get_by_test_id("draft-input").fill("😊😊您好，师傅可能下午过来。")
     page.get_by_test_id("check-button").click()
@@ -67,7 +81,7 @@ def test_web_apply_one_suggestion_with_emoji_before_it(page):
     assert page.get_by_test_id("finding").first.get_attribute("data-category") == "D4"
     page.get_by_test_id("apply-suggestion").first.click()
     page.wait_for_function("document.querySelector('[data-testid=verdict]').dataset.verdict === 'pass'")
-    assert page.get_by_test_id("draft-input").input_value() == "😊😊您好，师傅预计下午过来。"
+    assert page.get_by_test_id("draft-input").input_value() == "😊😊您好，师傅下午过来。"
 
 
 def test_web_copy_button_copies_the_draft(page):

@@ -24,8 +24,7 @@ def switched_off(checker, rules: list[str], categories: list[str]) -> dict:
     categories = [c for c in categories if c.strip()]
     if not rules and not categories:
         return {}
-    known_rules = {e.id for e in checker.lexicon.entries}
-    unknown = sorted(set(rules) - known_rules)
+    unknown = sorted(set(rules) - checker.lexicon.rule_ids)
     if unknown:
         raise ApiError(422, "unknown_rule", f"没有这些规则：{'、'.join(unknown)}（见 GET /v1/rules）")
     bad = sorted(set(categories) - set(taxonomy().categories))

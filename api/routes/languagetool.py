@@ -83,8 +83,8 @@ async def _params(request: Request) -> dict[str, str]:
 
 def _switched_off(checker, p: dict[str, str]) -> dict:
     """LanguageTool's rule selection mapped onto ours (unknown ids are ignored, as LanguageTool does)."""
-    entries = checker.lexicon.entries
-    ids = {e.id for e in entries}
+    entries = (*checker.lexicon.entries, *checker.lexicon.model_entries.values())
+    ids = checker.lexicon.rule_ids
     codes = {e.category for e in entries}
     if p.get("enabledOnly", "").lower() == "true":
         rules, categories = set(split_list(p.get("enabledRules"))), set(split_list(p.get("enabledCategories")))

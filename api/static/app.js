@@ -60,7 +60,7 @@ function renderFindings(report) {
   for (const f of report.findings) {
     const suggestions = el("div", { class: "suggestions" });
     for (const s of f.suggestions) {
-      const b = el("button", { class: "suggestion", type: "button", "data-testid": "apply-suggestion", text: "改为：" + s });
+      const b = el("button", { class: "suggestion", type: "button", "data-testid": "apply-suggestion", text: s ? "改为：" + s : "删去" });
       b.addEventListener("click", () => {
         if (draft.value !== report.text) { setStatus("原文已改动，请重新检查后再采用建议"); return; }
         applyAt(f.start, f.end, s);
@@ -69,9 +69,14 @@ function renderFindings(report) {
       suggestions.append(b);
     }
     const name = categoryNames[f.category] || "";
-    list.append(el("li", { "data-testid": "finding", dataset: { category: f.category, severity: f.severity } }, [
+    // where the finding came from: the lexicon's wording, or the model reading the clause
+    const source = f.source === "model"
+      ? `模型判断（把握 ${Math.round(f.confidence * 100)}%）`
+      : f.confidence < 1 ? `词库（把握 ${Math.round(f.confidence * 100)}%）` : "词库";
+    list.append(el("li", { "data-testid": "finding", dataset: { category: f.category, severity: f.severity, source: f.source } }, [
       el("span", { class: "tag " + f.severity, text: `${f.category} ${name}` }),
       el("span", { class: "quote", text: `“${f.match}”` }),
+      el("span", { class: "source", "data-testid": "finding-source", text: source }),
       el("div", { class: "reason", text: f.message }),
       suggestions,
     ]));

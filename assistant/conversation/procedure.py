@@ -77,9 +77,10 @@ class Procedure:
         return any(p.search(text.skeleton) for p in self.complaint)
 
 
-def load_procedure(lexicon: Lexicon, path: Path = PROCEDURE_FILE) -> Procedure:
-    """Read and compile procedure.yaml (and signals.yaml, which it reads emergencies with);
-    ProcedureError naming the file and the step if it is bad."""
+def load_procedure(lexicon: Lexicon, path: Path = PROCEDURE_FILE, model=None) -> Procedure:
+    """Read and compile procedure.yaml (and signals.yaml, which it reads emergencies with, helped
+    by `model`, the residents' classifier, where given); ProcedureError naming the file and the
+    step if it is bad."""
     try:
         spec = ProcedureSpec.model_validate(yaml.safe_load(path.read_text(encoding="utf-8")))
     except (yaml.YAMLError, ValidationError) as exc:
@@ -105,7 +106,7 @@ def load_procedure(lexicon: Lexicon, path: Path = PROCEDURE_FILE) -> Procedure:
         )
     return Procedure(
         complaint=tuple(lexicon.compile(p, f"{path}: complaint", ProcedureError) for p in spec.complaint),
-        signals=Signals(lexicon),
+        signals=Signals(lexicon, model=model),
         steps=tuple(steps),
         disliked_deduction=spec.disliked_deduction,
         disliked_deduction_cap=spec.disliked_deduction_cap,

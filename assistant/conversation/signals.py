@@ -71,7 +71,9 @@ class Reading:
 
 
 class Signals:
-    def __init__(self, lexicon: Lexicon, path: Path = SIGNALS_FILE):
+    def __init__(self, lexicon: Lexicon, path: Path = SIGNALS_FILE, model=None):
+        """`model` (model.classifier.MessageClassifier) reads every message beside the cues."""
+        self.model = model
         try:
             spec = SignalsSpec.model_validate(yaml.safe_load(path.read_text(encoding="utf-8")))
         except (yaml.YAMLError, ValidationError) as exc:
@@ -142,10 +144,20 @@ class Signals:
             p.search(through) for p in self.not_now_through
         )
 
-    def read(self, message: str | Normalised) -> Reading:
+    def read(self, message: str | Normalised, model=...) -> Reading:
+        """What `message` shows: the cues of signals.yaml, and where `model` (a
+        model.classifier.MessageClassifier) is given, what it reads too. A psychology is shown
+        when its cues reach their threshold or the model's probability reaches its own; the topic
+        is the model's when it is sure enough, else the cues'. `model` defaults to the one these
+        signals were built with (None: the cues alone). Emergencies are the rules' alone: a
+        missed emergency is the worst error, and the rules say why they fire."""
+        model = self.model if model is ... else model
         text = message if isinstance(message, Normalised) else normalise(message)
         tax = taxonomy()
         psychology = []
+        seen = model.read(text.original) if model is not None else None
+        model_psychology = seen.psychology if seen else {}
+        model_topics = seen.topics if seen else {}
         for code, (threshold, cues) in self.psychology.items():
             spans, weight = [], 0.0
             for cue in cues:
@@ -155,14 +167,44 @@ class Signals:
                     spans += found
             if weight >= threshold:
                 psychology.append((code, tax.psychology[code]["name"], self._evidence(text, spans)))
+            elif model_psychology.get(code, 0.0) >= getattr(model, "psychology_threshold", 1.1):
+                psychology.append((code, tax.psychology[code]["name"], self._model_evidence(text, model, "psychology", code)))
         emergency = self.emergency_in(text)
+        if emergency is None and seen is not None:
+            emergency = self._model_emergency(text, model, seen.emergencies)
         code = self.emergency_topic.get(emergency[0]) if emergency else None
+        if code is None and model_topics:
+            best, p = max(model_topics.items(), key=lambda kv: kv[1])
+            if p >= model.topic_threshold:
+                code = best
         if code is None:
             scores = {c: sum(cue.weight * _count(text, cue.pattern) for cue in cues) for c, cues in self.topics.items()}
             best = max(scores.items(), key=lambda kv: kv[1]) if scores else ("other", 0)
             code = best[0] if best[1] > 0 else "other"
         topic_name = tax.topics[code].split(" ")[0]
         return Reading(psychology, (code, topic_name), emergency)
+
+    def _model_emergency(self, text: Normalised, model, probabilities: dict[str, float]):
+        """An emergency the model reads where the rules found none, unless the message says the
+        danger is over, or makes it past, imagined or a near miss anywhere (the rules' own words,
+        applied to the whole message since the model does not say where the danger is)."""
+        kind, p = max(probabilities.items(), key=lambda kv: kv[1])
+        if p < model.emergency_threshold or kind not in self.emergency:
+            return None
+        whole = text.skeleton
+        if any(pattern.search(whole) for pattern in (*self.emergency_over, *self.not_now_before, *self.not_now_through)):
+            return None
+        return kind, self.emergency[kind][0], self._model_evidence(text, model, "emergencies", kind)
+
+    @staticmethod
+    def _model_evidence(text: Normalised, model, group: str, code: str) -> list[str]:
+        """The clause of the message the model reads `code` in most strongly (its evidence)."""
+        from assistant.clauses import clauses
+
+        parts = [c.text(text.original) for c in clauses(text.original)]
+        if len(parts) <= 1:
+            return parts
+        return [max(parts, key=lambda part: getattr(model.read(part), group).get(code, 0.0))]
 
 
 def _count(text: Normalised, pattern: re.Pattern[str]) -> int:

@@ -1,0 +1,147 @@
+"""The classifiers: shipped in the package, retrained reproducibly, read in context beside the
+lexicon without duplicates, explainable, and clean on the replies the deck calls fine."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import GENERALISATION, ROOT, huashu_command, labelled_batches
+
+
+def test_the_models_ship_in_the_package(tmp_path):
+    """A wheel built from the repository holds the models, their settings and the labelled data
+    they were trained on, and a checker loads them from the installed package."""
+    out = subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q", "-w", str(tmp_path), str(ROOT)],
+        capture_output=True, timeout=300,
+    )
+    assert out.returncode == 0, out.stderr.decode()[-2000:]
+    [wheel] = tmp_path.glob("huashu-*.whl")
+    names = set(zipfile.ZipFile(wheel).namelist())
+    for name in ("assistant/model/weights/staff.npz", "assistant/model/weights/residents.npz", "assistant/model/config.yaml"):
+        assert name in names
+    assert any(n.startswith("assistant/model/data/staff/") for n in names)
+    from importlib.resources import files
+
+    from assistant.model.classifier import STAFF_WEIGHTS
+
+    assert Path(str(files("assistant.model") / "weights" / "staff.npz")) == STAFF_WEIGHTS
+    assert STAFF_WEIGHTS.stat().st_size < 20 * 2**20
+
+
+def test_retraining_is_deterministic_and_gives_the_shipped_models(tmp_path, run_env):
+    """`huashu train` twice from the repository's data gives the same bytes, and those are the
+    models the package ships: what is shipped is what the data in the repository gives."""
+    from assistant.model.classifier import RESIDENT_WEIGHTS, STAFF_WEIGHTS
+
+    for out in ("a", "b"):
+        done = subprocess.run([*huashu_command(), "train", "--out", str(tmp_path / out)], capture_output=True, env=run_env, timeout=600)
+        assert done.returncode == 0, done.stderr.decode()
+    for name in (STAFF_WEIGHTS.name, RESIDENT_WEIGHTS.name):
+        assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes()
+    assert (tmp_path / "a" / STAFF_WEIGHTS.name).read_bytes() == STAFF_WEIGHTS.read_bytes()
+    assert (tmp_path / "a" / RESIDENT_WEIGHTS.name).read_bytes() == RESIDENT_WEIGHTS.read_bytes()
+
+
+def test_a_company_retrains_with_its_own_examples(tmp_path, run_env):
+    """Its labelled file is one more batch; the result goes to its own folder, used through
+    HUASHU_MODEL_DIR; a bad file is named with its line."""
+    ours = tmp_path / "ours.jsonl"
+    ours.write_text(
+        "".join(
+            f'{{"id": "acme-{i}", "text": "{text}", "F": ["F10"], "D": []}}\n'
+            for i, text in enumerate(["等物业研究研究再说吧。", "这事等物业研究研究再说。", "等我们研究研究再答复您吧。"] * 8)
+        ),
+        encoding="utf-8",
+    )
+    done = subprocess.run([*huashu_command(), "train", "--data", str(ours), "--out", str(tmp_path / "model")],
+                          capture_output=True, env=run_env, timeout=600)
+    assert done.returncode == 0, done.stderr.decode()
+    from assistant.model.classifier import feature_settings, load_config, load_weights
+
+    _, meta = load_weights(tmp_path / "model" / "staff.npz", feature_settings(load_config()["staff"]))
+    assert "extra-ours" in [b["batch"] for b in meta["batches"]]
+    checked = subprocess.run([*huashu_command(), "check", "--format", "json", "物业研究研究再说吧。"], capture_output=True,
+                             env={**run_env, "HUASHU_MODEL_DIR": str(tmp_path / "model")}, timeout=120)
+    assert '"F10"' in checked.stdout.decode()
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"id": 1, "text": "好"}\n{"id": 2, "text": "好", "F": ["F99"]}\n', encoding="utf-8")
+    done = subprocess.run([*huashu_command(), "train", "--data", str(bad), "--out", str(tmp_path / "x")], capture_output=True, env=run_env, timeout=600)
+    assert done.returncode == 2 and f"{bad}:2" in done.stderr.decode()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # the issue's hard negatives: not knowing, then an owner and a time; a department named
+        # while the staff member keeps the matter
+        "这个我不太清楚，我马上问一下工程部，下午三点前给您回复。",
+        "这事归工程部管，我已经把单子派给王师傅了，下午三点前到。",
+        "我不是电工，不敢乱动电箱，已经叫了持证电工小周，他二十分钟内到您家。",
+        "为了您家孩子的安全，顶楼天台门我们不能开放，一楼中庭有晒衣架，我帮您搬过去。",
+        "您刚才说楼上邻居坚持说'我家不可能漏水'，您别着急，师傅下午三点带检测仪过去看。",
+        "周四可能有大雨，绿化修剪我们提前到周三上午做。",
+        "好的没问题，改天您有空过来，我们再把门禁人脸给您家老人录一下。",
+    ],
+)
+def test_hard_negatives_stay_clean(checker, text):
+    assert checker.check(text).findings == (), [(f.category, f.source, f.match) for f in checker.check(text).findings]
+
+
+@pytest.mark.parametrize(
+    "text,category",
+    [("改天再聊。", "F10"), ("这个我们管不了，您自己想想办法吧。", "F04"), ("您记岔了吧，我没说过这话。", "F06")],
+)
+def test_a_clause_the_lexicon_does_not_know_is_read_by_the_model(checker, text, category):
+    found = {f.category: f for f in checker.check(text).findings}
+    assert category in found
+
+
+def test_model_findings_are_explained_and_span_their_clause(checker):
+    report = checker.check("王先生您好，这个事情改天再聊吧，谢谢。")
+    [finding] = [f for f in report.findings if f.source == "model"]
+    assert finding.rule_id == "model.F10" and finding.category == "F10" and finding.severity == "error"
+    assert finding.match == "这个事情改天再聊吧" and report.text[finding.start : finding.end] == finding.match
+    assert 0.3 <= finding.confidence <= 1.0
+    entry = checker.lexicon.model_entries["F10"]
+    assert finding.message == entry.message and finding.suggestions == entry.rewrites[:3]
+    assert checker.check(report.rewrite).findings == ()
+
+
+def test_lexicon_and_model_findings_never_repeat_each_other(checker):
+    """No two findings of one category (or a category and its parent or child) share a clause."""
+    from assistant.clauses import clause_index, clauses
+    from assistant.reading import _relatives
+
+    relatives = _relatives()
+    for row in labelled_batches("staff", GENERALISATION) + labelled_batches("staff", "blind-uf"):
+        report = checker.check(row["text"])
+        parts = clauses(row["text"])
+        seen: dict[int, list[tuple[str, str]]] = {}
+        for f in report.findings:
+            for k in clause_index(parts, f.start, f.end):
+                for other, source in seen.get(k, []):
+                    assert other not in relatives[f.category] or (f.source == "lexicon" and source == "lexicon"), (row["text"], other, f)
+                seen.setdefault(k, []).append((f.category, f.source))
+
+
+def test_rules_list_what_the_model_finds(client):
+    rules = client.get("/v1/rules").json()
+    model = [r for r in rules if r["source"] == "model"]
+    assert {r["category"] for r in model} == {f"F{i:02d}" for i in range(1, 11)} | {"D1", "D2", "D3", "D4"}
+    assert all(r["rule_id"] == "model." + r["category"] and r["message"] and r["rewrites"] for r in model)
+    assert {r["source"] for r in rules} == {"lexicon", "model"}
+
+
+def test_a_damaged_model_is_refused_with_its_name(tmp_path, checker):
+    from assistant.model.classifier import ClauseClassifier, ModelError
+
+    bad = tmp_path / "staff.npz"
+    bad.write_bytes(b"not a model")
+    with pytest.raises(ModelError, match="staff.npz"):
+        ClauseClassifier(checker.lexicon, bad)
