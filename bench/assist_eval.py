@@ -1,6 +1,6 @@
 """How well the assistant reads residents: topic, psychology and emergencies on a labelled set.
 
-    python bench/assist_eval.py [tests/data/residents.jsonl] [--timing]
+    python bench/assist_eval.py [FILE.jsonl] [--timing]     # default: the residents' batches res-*
 
 Targets: topic accuracy >= 0.9, psychology accuracy >= 0.85 (the predicted set of psychologies
 equals the labelled set; "none" counts), every emergency caught (and of its kind: the replies
@@ -88,7 +88,16 @@ def timing(path: Path, rounds: int = 5) -> dict:
 
 def main() -> None:
     args = [a for a in sys.argv[1:] if not a.startswith("--")]
-    path = Path(args[0]) if args else ROOT / "tests" / "data" / "residents.jsonl"
+    if args:
+        path = Path(args[0])
+    else:
+        import tempfile
+
+        rows = "".join(
+            p.read_text(encoding="utf-8") for p in sorted((ROOT / "assistant" / "model" / "data" / "residents").glob("res-*.jsonl"))
+        )
+        path = Path(tempfile.mkdtemp()) / "residents.jsonl"
+        path.write_text(rows, encoding="utf-8")
     result = evaluate(path)
     if "--timing" in sys.argv:
         result["timing"] = timing(path)
