@@ -15,7 +15,7 @@ from datetime import datetime
 
 import httpx
 
-from assistant.coach.timing import promise_time
+from assistant.timing import promise_time
 
 SYSTEM_PROMPT = """你是物业客服主管，帮助客服人员给业主写回复。必须遵守培训教材：
 1. 处理投诉的十句禁语绝对不能出现，换任何说法也不行：这种问题连小孩子都会；你要知道，一分钱一分货；绝对不可能有这种事情发生；你要去某部门，这不是我们的事；嗯，我不太清楚；我绝对没说过这种话；我不懂，我不会；公司的规定就是这样的；你看不懂中文吗；改天再联系你。

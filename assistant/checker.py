@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
+from datetime import datetime
 from functools import cached_property, partial
 from itertools import chain, islice
 from pathlib import Path
@@ -20,9 +21,10 @@ from assistant.limits import ensure_checkable
 from assistant.nlp import HuashuComponent, build_nlp
 from assistant.pool import chunks, default_workers, map_in_workers
 from assistant.report import Report
-from assistant.rewrite import rewrite
+from assistant.compose import Composer
 from assistant.scoring import score_of
 from assistant.segment import word_bounds
+from assistant.timing import local_now
 
 PARALLEL_FROM = 2000  # check_many spreads over every core from this many texts on
 CHUNK = 256  # texts per task sent to a worker
@@ -42,6 +44,7 @@ class Checker:
         self.nlp = build_nlp(self.lexicon_dirs, model, self.model_dir)
         self.component: HuashuComponent = self.nlp.get_pipe("huashu")
         self.tokenizer = self.nlp.tokenizer  # jieba with this checker's dictionary
+        self.composer = Composer(self.lexicon, self.component.analyzer.reader, self.tokenizer.words)
 
     @property
     def lexicon(self) -> Lexicon:
@@ -76,7 +79,7 @@ class Checker:
         boundaries here (see analyse), so on rare texts this can name a category check() does not."""
         return frozenset(f.category for f, _ in self.analyse(text).findings)
 
-    def _report(self, text: str, skip: Callable[[Entry], bool] | None = None) -> Report:
+    def _report(self, text: str, skip: Callable[[Entry], bool] | None = None, now: datetime | None = None) -> Report:
         analysis = self.component.analyzer.analyse(text, word_bounds(self.tokenizer.words(text)), skip=skip)
         findings = tuple(f for f, _ in analysis.findings)
         positives = tuple(analysis.positives)
@@ -87,7 +90,9 @@ class Checker:
             score=score,
             findings=findings,
             positives=positives,
-            rewrite=rewrite(text, analysis, lambda t: self.analyse(t, skip)),
+            rewrite=self.composer.compose(
+                text, analysis, lambda t: self.analyse(t, skip), now or local_now(), use_model=skip is None
+            ),
         )
 
     def doc(self, text: str):
@@ -98,9 +103,16 @@ class Checker:
         return self.nlp(text)
 
     def check(
-        self, text: str, *, disabled_rules: Collection[str] = (), disabled_categories: Collection[str] = ()
+        self,
+        text: str,
+        *,
+        disabled_rules: Collection[str] = (),
+        disabled_categories: Collection[str] = (),
+        now: datetime | None = None,
     ) -> Report:
-        """One reply's report; rules and categories can be switched off for this call."""
+        """One reply's report; rules and categories can be switched off for this call. `now`
+        (default: the current time in HUASHU_TIMEZONE) is what the rewrite's promised time is
+        worked out from."""
         if not isinstance(text, str):
             raise TypeError(f"check() takes a str, not {type(text).__name__}")
         ensure_checkable(text)
@@ -108,7 +120,7 @@ class Checker:
         if disabled_rules or disabled_categories:
             rules, categories = frozenset(disabled_rules), frozenset(disabled_categories)
             skip = lambda entry: entry.id in rules or entry.category in categories  # noqa: E731
-        return self._report(text, skip)
+        return self._report(text, skip, now)
 
     def check_many(self, texts: Iterable[str], workers: int | None = None) -> Iterator[Report]:
         """Reports in input order, streamed, so any number of texts is checked in flat memory.

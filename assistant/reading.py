@@ -49,6 +49,15 @@ class ReplyReader:
         self.relatives = _relatives()
         self._labels = {label: j for j, label in enumerate(classifier.labels)} if classifier else {}
 
+    def residue_of(self, original: str):
+        """For each clause of `original` (clauses.clauses), the probability that a good rewrite
+        drops it as residue of a problem; None without a classifier trained for it."""
+        if self.classifier is None:
+            return None
+        from assistant.model.features import reply_features
+
+        return self.classifier.residue_of(reply_features(original, self.classifier.spec))
+
     def _voided(self, category: str, k: int, skeletons: list[str]) -> bool:
         """Whether a context rule of `category` applies to clause k of the reply (each condition
         the rule gives holds: its pattern `here` in the clause, `elsewhere` in the others,

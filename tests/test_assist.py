@@ -238,13 +238,13 @@ def test_drafts_promise_a_concrete_time_that_has_not_passed(coach):
     ],
 )
 def test_promise_time(now, hours, expected):
-    from assistant.coach.timing import promise_time
+    from assistant.timing import promise_time
 
     assert promise_time(now, hours=hours) == expected
 
 
 def test_promise_time_in_minutes_and_chinese_numbers():
-    from assistant.coach.timing import chinese_number, promise_time
+    from assistant.timing import chinese_number, promise_time
 
     assert promise_time(AFTERNOON, minutes=15) == "十五分钟内"
     assert [chinese_number(n) for n in (0, 5, 10, 12, 20, 30, 99)] == ["零", "五", "十", "十二", "二十", "三十", "九十九"]
@@ -550,7 +550,7 @@ def test_llm_drafts_pass_the_guardrail_or_are_dropped(checker, standin):
 
     assert FORBIDDEN not in drafts and PROMISE not in drafts and REWRITABLE not in drafts  # never returned as is
     assert GOOD in drafts
-    assert any("五点前联系您" in d for d in drafts)  # the rewritable one, rewritten
+    assert any("今天下午五点前" in d and "改天" not in d for d in drafts)  # the rewritable one, composed from 15:00
     assert all(checker.check(d).verdict == "pass" for d in drafts)
     request = json.loads(log.read_text(encoding="utf-8").splitlines()[-1])
     assert request["authorization"] == "Bearer sk-test" and request["body"]["model"] == "qwen-test"

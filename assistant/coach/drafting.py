@@ -10,7 +10,7 @@ from typing import Literal, Protocol
 
 from assistant.coach.playbook import VARIANTS, Playbook
 from assistant.coach.situation import Situation
-from assistant.coach.timing import promise_time
+from assistant.timing import promise_time
 from assistant.normalise import normalise
 
 log = logging.getLogger("huashu.coach")
@@ -55,13 +55,13 @@ class ReplyWriter:
             self._fill(openings[i] + actions[i] + spec.closings[kind][i], situation, now) for i in range(VARIANTS)
         ]
 
-    def acceptable(self, text: str, situation: Situation) -> str | None:
+    def acceptable(self, text: str, situation: Situation, now: datetime | None = None) -> str | None:
         """`text` if the checker passes it, else its rewrite if that passes, else None; a draft
         the playbook's own advice would flag is never acceptable."""
         text = text.strip()
         if not text or len(text) > MAX_DRAFT_CHARS or not _mostly_chinese(text):
             return None
-        report = self.checker.check(text)
+        report = self.checker.check(text, now=now)  # a rewrite promises a time from `now`
         candidate = text if report.verdict == "pass" else report.rewrite
         if candidate and candidate != text and self.checker.check(candidate).verdict != "pass":
             return None
@@ -83,7 +83,7 @@ class ReplyWriter:
                 log.warning("llm_drafting_failed", extra={"fields": {"error": str(exc)[:200]}})
                 proposed = []
             for text in proposed:
-                if (ok := self.acceptable(text, situation)) and ok not in chosen:
+                if (ok := self.acceptable(text, situation, now)) and ok not in chosen:
                     chosen.append(ok)
                 if len(chosen) == VARIANTS:
                     break
@@ -94,7 +94,7 @@ class ReplyWriter:
             for text in pool:
                 if len(chosen) == VARIANTS:
                     break
-                if (ok := self.acceptable(text, situation)) and ok not in chosen:
+                if (ok := self.acceptable(text, situation, now)) and ok not in chosen:
                     chosen.append(ok)
         return chosen, source
 

@@ -135,9 +135,11 @@ class ClauseClassifier:
         config = config or load_config()["staff"]
         self.config = config
         self.spec = FeatureSpec.from_config(config, lexicon, f"{CONFIG_FILE}: staff", segment)
+        self.residue: Weights | None = None
         if weights is None:
             groups, self.meta = load_weights(path, feature_settings(config))
             weights = groups["clauses"]
+            self.residue = groups.get("residue")
         else:
             self.meta = weights.meta
         self.weights = weights
@@ -149,6 +151,13 @@ class ClauseClassifier:
         """The reply's clauses and, for each, the probability of each label."""
         features = reply_features(text, self.spec)
         return features, self.weights.scores(features.rows)
+
+    def residue_of(self, features: ReplyFeatures) -> np.ndarray | None:
+        """For each clause, the probability that a good rewrite drops it (an excuse, a
+        dismissal, blame, stalling beside a problem); None for a model trained without it."""
+        if self.residue is None:
+            return None
+        return self.residue.scores(features.rows)[:, 0]
 
 
 class MessageClassifier:

@@ -116,6 +116,32 @@ def staff_examples(
     return out
 
 
+def residue_examples(batches: Sequence[Batch], spec: FeatureSpec) -> Examples:
+    """Which clauses a good rewrite drops, from the replies whose rewrites were labelled
+    (`residue`): a clause is dropped when it holds a residue fragment or a coded span (an excuse,
+    a dismissal, blame, stalling, a problem), kept otherwise (a fact, an instruction, an address).
+    What a clause does beside the problem it supports is what the composer needs to know."""
+    out = Examples()
+    for batch in batches:
+        for row in batch.rows:
+            if "residue" not in row or not (row.get("F") or row.get("D")):
+                continue
+            text = row["text"]
+            features = reply_features(text, spec)
+            dropped: set[int] = set()
+            fragments = list(row["residue"]) + [span["frag"] for span in row.get("spans", [])]
+            for fragment in fragments:
+                start = text.find(fragment)
+                if start >= 0:
+                    dropped.update(clause_index(features.parts, start, start + len(fragment)))
+            for k, (part, feature_row) in enumerate(zip(features.parts, features.rows, strict=True)):
+                out.texts.append(part.text(text))
+                out.rows.append(feature_row)
+                out.targets.append([int(k in dropped)])
+                out.batch.append(batch.name)
+    return out
+
+
 def _matrix(rows: list[list[int]], bits: int):
     from scipy.sparse import csr_matrix
 
@@ -174,6 +200,13 @@ def train_staff(batches: Sequence[Batch], lexicon: Lexicon, config: dict) -> tup
     return weights, bias, examples
 
 
+def train_residue(batches: Sequence[Batch], lexicon: Lexicon, config: dict) -> tuple[np.ndarray, np.ndarray, Examples]:
+    spec = FeatureSpec.from_config(config, lexicon, "config.yaml: staff")
+    examples = residue_examples(batches, spec)
+    weights, bias = fit(examples.rows, np.array(examples.targets), spec.hash_bits, float(config["C"]))
+    return weights, bias, examples
+
+
 RESIDENT_GROUPS = ("psychology", "topics", "emergencies")
 
 
@@ -225,7 +258,13 @@ def train(
         "rows_left_out": examples.skipped,
         "versions": _versions(),
     }
-    save_weights(staff_out, {"clauses": (list(config["staff"]["labels"]), weights, bias)}, staff_meta)
+    residue_weights, residue_bias, residue = train_residue(staff, lexicon, config["staff"])
+    staff_meta["residue_clauses"] = len(residue.rows)
+    save_weights(
+        staff_out,
+        {"clauses": (list(config["staff"]["labels"]), weights, bias), "residue": (["residue"], residue_weights, residue_bias)},
+        staff_meta,
+    )
 
     rconfig = config["residents"]
     residents = load_batches(

@@ -7,11 +7,28 @@ to the hour, kept within working hours (8:00-20:00), otherwise moved to the next
 
 from __future__ import annotations
 
+import os
 from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 _DIGITS = "零一二三四五六七八九"
 WORK_START, WORK_END = 8, 20  # first and last hour a deadline may fall on
 NEXT_MORNING = 10  # deadline hour when the work day is over
+DEFAULT_TIMEZONE = "Asia/Shanghai"
+
+
+def default_timezone() -> str:
+    """HUASHU_TIMEZONE, else the time of China (where the residents are)."""
+    return os.environ.get("HUASHU_TIMEZONE") or DEFAULT_TIMEZONE
+
+
+def local_now(timezone: str | None = None) -> datetime:
+    """Now, where the residents are: every promised time is worked out from this."""
+    try:
+        zone = ZoneInfo(timezone or default_timezone())
+    except (ZoneInfoNotFoundError, ValueError):
+        zone = ZoneInfo(DEFAULT_TIMEZONE)
+    return datetime.now(zone)
 
 
 def chinese_number(n: int) -> str:

@@ -1,0 +1,386 @@
+"""Compose a flagged reply again, whole, from what each of its clauses does.
+
+Replacing the words found, one finding at a time, leaves the excuse beside the apology
+(是我没解释清楚，……别什么都来问我们) and stacks one template per finding. A trained staff member
+does something else: keeps the form of address and every fact the resident needs, drops the
+problems and everything that only served them (excuses, dismissals, blame, stalling), and says
+once who does what by when. That is the plan here:
+
+- each clause gets a role: a problem (a finding covers it), residue (the residue model of
+  model/classifier.py reads it as something a good rewrite drops, or a residue pattern of
+  compose.yaml matches), the address (a leading name or greeting), or a fact to keep;
+- the matter the resident raised is salvaged from the dropped clauses (车位划线这个月弄不了 ->
+  车位划线的事);
+- the commitment comes from the findings' categories (compose.yaml `moves`: find out, take over,
+  act, help, explain), with ONE time from timing.promise_time that has not passed, unless a kept
+  clause already promises an answer by a time;
+- 一谢二谦 opens it, 您看可以吗 closes it while the length allows (about 2.5 times the original);
+- the result is checked again; a kept clause still found is dropped and the reply composed again;
+  a reply that cannot be made clean becomes the last-resort commitment.
+
+Per-finding `suggestions` are not this: LanguageTool clients replace spans with those.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from assistant.analyzer import Analysis
+from assistant.clauses import Clause, clause_index, clauses
+from assistant.errors import RuleFileError
+from assistant.lexicon import Lexicon
+from assistant.normalise import normalise
+from assistant.timing import promise_time
+
+COMPOSE_FILE = Path(__file__).resolve().parent / "compose.yaml"
+MAX_ROUNDS = 3
+_ADDRESS = {"P1", "P2"}  # a leading name or greeting
+_TRAILING = re.compile(r"[的了呢啊吧哈呀嘛么哦噢~～\s]+$")
+
+
+class ComposeError(RuleFileError):
+    """compose.yaml is not usable."""
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class MoveSpec(_Strict):
+    categories: list[str]
+    hours: int = Field(ge=1, le=72)
+    say: str
+
+
+class ComposeSpec(_Strict):
+    residue_threshold: float = Field(ge=0, le=1)
+    residue: list[str]
+    address: str
+    matter_lead: list[str]
+    matter_time: list[str]
+    matter_end: list[str]
+    answers_by: str
+    moves: dict[str, MoveSpec]
+    priority: list[str]
+    apology: str
+    thanks: str
+    apology_for: list[str]
+    closing: str
+    last_resort: str
+
+
+@dataclass(frozen=True, slots=True)
+class Move:
+    name: str
+    categories: frozenset[str]
+    hours: int
+    say: str
+
+
+@dataclass(slots=True)
+class Plan:
+    """What a composed reply is made of, in the original's order."""
+
+    address: str  # 王阿姨 / 李先生您好 / "" (kept as written)
+    kept: list[str]  # runs of kept clauses, each as written
+    matter: str  # what the resident raised, salvaged from a dropped clause ("" when kept or none)
+    categories: frozenset[str]
+    has_answer_time: bool  # a kept clause already promises an answer by a time
+    polite: bool = False  # the reply already greets or thanks (您好, 谢谢): no second opening
+
+
+class Composer:
+    def __init__(self, lexicon: Lexicon, reader=None, words: Callable[[str], list[str]] | None = None, path: Path = COMPOSE_FILE):
+        """`reader` (reading.ReplyReader) gives the residue model's reading of each clause;
+        `words` segments a text (the checker's jieba), for the matter of a dropped clause."""
+        try:
+            spec = ComposeSpec.model_validate(yaml.safe_load(path.read_text(encoding="utf-8")))
+        except (yaml.YAMLError, ValidationError, OSError) as exc:
+            raise ComposeError(f"{path}: {exc}") from None
+        where = str(path)
+        self.spec = spec
+        self.reader = reader
+        self.residue = [lexicon.compile(p, f"{where}: residue", ComposeError) for p in spec.residue]
+        self.address = re.compile(spec.address)
+        self.matter_lead = frozenset(spec.matter_lead)
+        self.matter_time = frozenset(spec.matter_time)
+        self.matter_end = frozenset(spec.matter_end)
+        self.words = words
+        self.answers_by = lexicon.compile(spec.answers_by, f"{where}: answers_by", ComposeError)
+        unknown = [m for m in spec.priority if m not in spec.moves] + [m for m in spec.moves if m not in spec.priority]
+        if unknown:
+            raise ComposeError(f"{where}: priority and moves must name the same moves ({', '.join(unknown)})")
+        self.moves = [Move(n, frozenset(spec.moves[n].categories), spec.moves[n].hours, spec.moves[n].say) for n in spec.priority]
+
+    # ---- roles -------------------------------------------------------------------------------
+
+    @staticmethod
+    def _problems(parts: list[Clause], analysis: Analysis) -> dict[int, int]:
+        """The clauses holding the words found (not the clause or sentence a finding's own
+        suggestion replaces: a fact beside them stays unless it is residue itself), each with
+        where in the clause the first problem words start (a model finding: the clause's end)."""
+        problems: dict[int, int] = {}
+        for finding, hit in analysis.findings:
+            start, end = analysis.text.to_original(hit.start, hit.end) if hit is not None else (finding.start, finding.end)
+            for k in clause_index(parts, start, end) or clause_index(parts, finding.start, finding.end):
+                at = max(0, start - parts[k].start) if hit is not None else parts[k].end - parts[k].start
+                problems[k] = min(problems.get(k, at), at)
+        return problems
+
+    def _dropped(self, original: str, parts: list[Clause], analysis: Analysis, use_model: bool = True) -> set[int]:
+        drop: set[int] = set(self._problems(parts, analysis))
+        probabilities = self.reader.residue_of(original) if self.reader is not None and use_model else None
+        for k, part in enumerate(parts):
+            if part.quoted or k in drop:
+                continue
+            skeleton = normalise(part.text(original)).skeleton
+            if any(p.search(skeleton) for p in self.residue):
+                drop.add(k)
+            elif probabilities is not None and probabilities[k] >= self.spec.residue_threshold:
+                drop.add(k)
+        # a quotation inside a dropped clause goes with it
+        for k, part in enumerate(parts):
+            if part.quoted and ((k - 1) in drop or (k + 1) in drop) and k not in drop:
+                if all(j in drop for j in (k - 1, k + 1) if 0 <= j < len(parts)):
+                    drop.add(k)
+        return drop
+
+    def _address(self, original: str, parts: list[Clause], analysis: Analysis) -> tuple[str, int]:
+        """The leading form of address as written, and how many clauses it takes (0 or 1)."""
+        if not parts:
+            return "", 0
+        first = parts[0]
+        if len(parts) > 1 and self.address.match(first.text(original).strip()):
+            return first.text(original), 1
+        word, space, _ = first.text(original).partition(" ")
+        if space and self.address.match(word.strip()):  # "姐 车位转租这种我不会办": the address, then a space
+            return word, 0
+        spans = sorted((p.start, p.end) for p in analysis.positives if p.category in _ADDRESS and p.start < first.end)
+        opens = first.start  # where the words start, after any emoji or symbols
+        while opens < first.end and not (_is_han(original[opens]) or original[opens].isalnum()):
+            opens += 1
+        if not spans or spans[0][0] > opens + 1:
+            return "", 0
+        end = opens
+        for s, e in spans:
+            if s > end + 1:
+                break
+            end = max(end, e)
+        if end >= first.end - 1:
+            return original[first.start : first.end], 1
+        return original[first.start : end], 0
+
+    def _matter(self, original: str, parts: list[Clause], problems: dict[int, int], kept_text: str) -> str:
+        """What the first problem clause that names one is about: its opening words before the
+        problem's own words, up to the first word about the speaker, the resident, a time or a
+        verdict (compose.yaml). `problems`: clause -> where its problem's words start in it.
+        An excuse or a dismissal beside the problem names nothing the resident raised."""
+        if self.words is None:
+            return ""
+        squashed = normalise(kept_text).skeleton
+        for k, problem_at in sorted(problems.items()):
+            text = normalise(parts[k].text(original).strip())
+            words = self.words(text.skeleton)
+            i = start = 0
+            while i < len(words) and words[i] in self.matter_lead:
+                if i + 1 < len(words) and words[i + 1] in self.matter_time:
+                    i += 2  # 这个月: a time that belongs to the matter
+                    break
+                start += len(words[i])
+                i += 1
+            end = sum(len(w) for w in words[:i])
+            while i < len(words) and words[i] not in self.matter_end and not words[i].startswith(("不", "没")):
+                end += len(words[i])
+                i += 1
+            if i == len(words):  # a clause with no subject of its own (改天再聊) names no matter
+                continue
+            lo, hi = text.to_original(start, end)
+            clause = parts[k].text(original).strip()
+            if hi > problem_at or hi > 0.75 * len(clause):
+                continue
+            head = _TRAILING.sub("", clause[lo:hi])
+            if not 2 <= len(head) <= 16 or not all(_is_han(c) or c.isalnum() for c in head):
+                continue
+            if normalise(head).skeleton in squashed:
+                return ""
+            return head if head.endswith(("事", "问题", "情况", "問題", "情況")) else head + "的事"
+        return ""
+
+    def plan(self, original: str, analysis: Analysis) -> Plan | None:
+        parts = clauses(original)
+        if not parts:
+            return None
+        drop = self._dropped(original, parts, analysis)
+        return self._plan(original, parts, drop, analysis)
+
+    def _plan(self, original: str, parts: list[Clause], drop: set[int], analysis: Analysis) -> Plan:
+        address, taken = self._address(original, parts, analysis)
+        if address and taken == 0 and 0 not in drop:
+            # a name that opens a kept clause stays in it
+            address = ""
+        runs: list[str] = []
+        run: list[Clause] = []
+        for k, part in enumerate(parts):
+            if k < taken:
+                continue
+            if k in drop:
+                if run:
+                    runs.append(original[run[0].start : run[-1].end])
+                    run = []
+                continue
+            run.append(part)
+        if run:
+            runs.append(original[run[0].start : run[-1].end])
+        runs = [r for r in (_strip_lead(r, address) for r in runs) if r]
+        kept_text = "，".join(runs)
+        return Plan(
+            address=address,
+            kept=runs,
+            matter=self._matter(original, parts, {k: v for k, v in self._problems(parts, analysis).items() if k >= taken}, kept_text),
+            categories=frozenset(f.category for f, _ in analysis.findings),
+            has_answer_time=bool(self.answers_by.search(normalise(kept_text).skeleton)),
+            polite=any(p.category == "P2" for p in analysis.positives) and bool(runs),
+        )
+
+    # ---- writing -----------------------------------------------------------------------------
+
+    def _move(self, categories: frozenset[str]) -> Move:
+        return next((m for m in self.moves if m.categories & categories), self.moves[-1])
+
+    def write(self, plan: Plan, original: str, now: datetime) -> str:
+        """The reply the plan says, as long as about 2.5 times the original allows."""
+        move = self._move(plan.categories)
+        commitment = ""
+        if not plan.has_answer_time:
+            commitment = move.say.format(matter=plan.matter, time=promise_time(now, hours=move.hours))
+        opening = self.spec.apology if plan.categories & set(self.spec.apology_for) else self.spec.thanks
+        if plan.polite:
+            opening = ""  # the original's own greeting and thanks set the tone
+        head = _greeting(plan.address)
+        budget = max(int(2.5 * len(original)), 40)
+        body = [_sentence(r) for r in plan.kept]
+        tail = [commitment] if commitment else []
+        for with_opening, with_closing in ((True, True), (True, False), (False, False)):
+            text = _join(head, opening if with_opening else "", body, tail, self.spec.closing if with_closing else "")
+            if len(text) <= budget:
+                break
+        return _same_script(text, original)
+
+    def last_resort(self, plan: Plan | None, original: str, now: datetime) -> str:
+        move = self._move(plan.categories if plan else frozenset())
+        text = self.spec.last_resort.format(time=promise_time(now, hours=move.hours))
+        if plan and plan.address:
+            text = _greeting(plan.address) + "，" + text.removeprefix("您好，")
+        return _same_script(text, original)
+
+    def compose(
+        self, original: str, analysis: Analysis, analyse: Callable[[str], Analysis], now: datetime, *, use_model: bool = True
+    ) -> str:
+        """The reply to send instead of `original` (itself when nothing was found); `analyse`
+        checks a candidate again: what is still found in a kept clause is dropped in the next round.
+        use_model=False: residue by the patterns alone (the caller switched categories off, and
+        the residue model cannot say which category a clause would be dropped for)."""
+        if not analysis.findings:
+            return original
+        parts = clauses(original)
+        if not parts:
+            return original
+        drop = self._dropped(original, parts, analysis, use_model)
+        plan = None
+        for _ in range(MAX_ROUNDS):
+            plan = self._plan(original, parts, drop, analysis)
+            candidate = self.write(plan, original, now)
+            found = analyse(candidate).findings
+            if not found:
+                return candidate
+            more = self._kept_clauses_hit(original, parts, drop, plan, candidate, found)
+            if not more:
+                if not plan.matter:
+                    break
+                plan.matter = ""  # the matter carried the problem's words: say it without
+                candidate = self.write(plan, original, now)
+                if not analyse(candidate).findings:
+                    return candidate
+                break
+            drop |= more
+        return self.last_resort(plan, original, now)
+
+    @staticmethod
+    def _kept_clauses_hit(original, parts, drop, plan, candidate, found) -> set[int]:
+        """The original clauses whose text, kept in `candidate`, still holds a finding."""
+        hit: set[int] = set()
+        for finding, _ in found:
+            words = candidate[finding.start : finding.end]
+            for k, part in enumerate(parts):
+                if k in drop:
+                    continue
+                text = part.text(original)
+                if words and (words in text or text in words):
+                    hit.add(k)
+        return hit
+
+
+def _strip_lead(run: str, address: str) -> str:
+    run = run.strip().lstrip("，,、；;。.！!？? ")
+    return run
+
+
+def _greeting(address: str) -> str:
+    address = address.strip().rstrip("，,、：: ")
+    if not address:
+        return "您好"
+    return address if "好" in address else address + "您好"
+
+
+def _sentence(run: str) -> str:
+    run = run.strip()
+    run = re.sub(r"[，,、；;：:\s]+$", "", run)
+    return run
+
+
+def _join(head: str, opening: str, body: Sequence[str], tail: Sequence[str], closing: str) -> str:
+    first = head + ("，" + opening + "。" if opening else "，")
+    middle = ""
+    last = "，".join(t for t in tail if t)
+    runs = [r for r in body if r]
+    for i, run in enumerate(runs):
+        if run[-1] in "。！？!?":
+            middle += run
+        else:  # the facts run on into the commitment, as one message
+            middle += run + ("，" if i < len(runs) - 1 or last else "。")
+    if last:
+        last += "，" + closing if closing else "。"
+    elif closing:
+        last = closing
+    text = first + middle + last
+    return re.sub(r"[?？]。", "？", text)
+
+
+@lru_cache(maxsize=1)
+def _to_traditional():
+    import opencc
+
+    return opencc.OpenCC("s2t")
+
+
+def _is_han(ch: str) -> bool:
+    return "\u4e00" <= ch <= "\u9fff"
+
+
+def _same_script(text: str, original: str) -> str:
+    """Traditional stays Traditional: the composed words follow the original's script."""
+    han = [c for c in original if _is_han(c)]
+    if not han:
+        return text
+    traditional = sum(1 for c in han if normalise(c).skeleton not in ("", c))
+    if traditional * 5 < len(han):
+        return text
+    return _to_traditional().convert(text)
