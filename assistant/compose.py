@@ -158,7 +158,7 @@ class Composer:
         if not parts:
             return "", 0
         first = parts[0]
-        if len(parts) > 1 and self.address.match(first.text(original).strip()):
+        if len(parts) > 1 and self.address.match(normalise(first.text(original).strip()).skeleton):
             return first.text(original), 1
         word, space, _ = first.text(original).partition(" ")
         if space and self.address.match(word.strip()):  # "姐 车位转租这种我不会办": the address, then a space

@@ -114,3 +114,9 @@ def test_rewrite_dev_judged_good():
     summary = judge(rows, check_rows(rows))
     assert summary["clean_rows_changed"] == 0
     assert summary["good_rate"] >= 0.78, summary
+
+
+@pytest.mark.parametrize("text,address", [("业主您好，这个我不清楚，改天再说。", "业主您好"), ("亲，这事我不清楚，改天再说哈", "亲")])
+def test_the_form_of_address_opens_the_rewrite_once(checker, text, address):
+    rewrite = checker.check(text, now=MORNING).rewrite
+    assert rewrite.startswith(address) and rewrite.count("您好") <= 1, rewrite
