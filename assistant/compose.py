@@ -37,7 +37,7 @@ from assistant.analyzer import Analysis
 from assistant.clauses import Clause, clause_index, clauses
 from assistant.errors import RuleFileError
 from assistant.lexicon import Lexicon
-from assistant.normalise import normalise
+from assistant.normalise import is_han, normalise
 from assistant.timing import promise_time
 
 COMPOSE_FILE = Path(__file__).resolve().parent / "compose.yaml"
@@ -135,8 +135,8 @@ class Composer:
                 problems[k] = min(problems.get(k, at), at)
         return problems
 
-    def _dropped(self, original: str, parts: list[Clause], analysis: Analysis, use_model: bool = True) -> set[int]:
-        drop: set[int] = set(self._problems(parts, analysis))
+    def _dropped(self, original: str, parts: list[Clause], problems: dict[int, int], use_model: bool = True) -> set[int]:
+        drop: set[int] = set(problems)
         probabilities = self.reader.residue_of(original) if self.reader is not None and use_model else None
         for k, part in enumerate(parts):
             if part.quoted or k in drop:
@@ -165,7 +165,7 @@ class Composer:
             return word, 0
         spans = sorted((p.start, p.end) for p in analysis.positives if p.category in _ADDRESS and p.start < first.end)
         opens = first.start  # where the words start, after any emoji or symbols
-        while opens < first.end and not (_is_han(original[opens]) or original[opens].isalnum()):
+        while opens < first.end and not (is_han(original[opens]) or original[opens].isalnum()):
             opens += 1
         if not spans or spans[0][0] > opens + 1:
             return "", 0
@@ -207,21 +207,16 @@ class Composer:
             if hi > problem_at or hi > 0.75 * len(clause):
                 continue
             head = _TRAILING.sub("", clause[lo:hi])
-            if not 2 <= len(head) <= 16 or not all(_is_han(c) or c.isalnum() for c in head):
+            if not 2 <= len(head) <= 16 or not all(is_han(c) or c.isalnum() for c in head):
                 continue
             if normalise(head).skeleton in squashed:
                 return ""
             return head if head.endswith(("事", "问题", "情况", "問題", "情況")) else head + "的事"
         return ""
 
-    def plan(self, original: str, analysis: Analysis) -> Plan | None:
-        parts = clauses(original)
-        if not parts:
-            return None
-        drop = self._dropped(original, parts, analysis)
-        return self._plan(original, parts, drop, analysis)
-
-    def _plan(self, original: str, parts: list[Clause], drop: set[int], analysis: Analysis) -> Plan:
+    def _plan(
+        self, original: str, parts: list[Clause], drop: set[int], problems: dict[int, int], analysis: Analysis
+    ) -> Plan:
         address, taken = self._address(original, parts, analysis)
         if address and taken == 0 and 0 not in drop:
             # a name that opens a kept clause stays in it
@@ -239,12 +234,12 @@ class Composer:
             run.append(part)
         if run:
             runs.append(original[run[0].start : run[-1].end])
-        runs = [r for r in (_strip_lead(r, address) for r in runs) if r]
+        runs = [r for r in (r.strip().lstrip("，,、；;。.！!？? ") for r in runs) if r]
         kept_text = "，".join(runs)
         return Plan(
             address=address,
             kept=runs,
-            matter=self._matter(original, parts, {k: v for k, v in self._problems(parts, analysis).items() if k >= taken}, kept_text),
+            matter=self._matter(original, parts, {k: v for k, v in problems.items() if k >= taken}, kept_text),
             categories=frozenset(f.category for f, _ in analysis.findings),
             has_answer_time=bool(self.answers_by.search(normalise(kept_text).skeleton)),
             polite=any(p.category == "P2" for p in analysis.positives) and bool(runs),
@@ -293,15 +288,16 @@ class Composer:
         parts = clauses(original)
         if not parts:
             return original
-        drop = self._dropped(original, parts, analysis, use_model)
+        problems = self._problems(parts, analysis)
+        drop = self._dropped(original, parts, problems, use_model)
         plan = None
         for _ in range(MAX_ROUNDS):
-            plan = self._plan(original, parts, drop, analysis)
+            plan = self._plan(original, parts, drop, problems, analysis)
             candidate = self.write(plan, original, now)
             found = analyse(candidate).findings
             if not found:
                 return candidate
-            more = self._kept_clauses_hit(original, parts, drop, plan, candidate, found)
+            more = self._kept_clauses_hit(original, parts, drop, candidate, found)
             if not more:
                 if not plan.matter:
                     break
@@ -314,7 +310,7 @@ class Composer:
         return self.last_resort(plan, original, now)
 
     @staticmethod
-    def _kept_clauses_hit(original, parts, drop, plan, candidate, found) -> set[int]:
+    def _kept_clauses_hit(original, parts, drop, candidate, found) -> set[int]:
         """The original clauses whose text, kept in `candidate`, still holds a finding."""
         hit: set[int] = set()
         for finding, _ in found:
@@ -326,11 +322,6 @@ class Composer:
                 if words and (words in text or text in words):
                     hit.add(k)
         return hit
-
-
-def _strip_lead(run: str, address: str) -> str:
-    run = run.strip().lstrip("，,、；;。.！!？? ")
-    return run
 
 
 def _greeting(address: str) -> str:
@@ -371,13 +362,9 @@ def _to_traditional():
     return opencc.OpenCC("s2t")
 
 
-def _is_han(ch: str) -> bool:
-    return "\u4e00" <= ch <= "\u9fff"
-
-
 def _same_script(text: str, original: str) -> str:
     """Traditional stays Traditional: the composed words follow the original's script."""
-    han = [c for c in original if _is_han(c)]
+    han = [c for c in original if is_han(c)]
     if not han:
         return text
     traditional = sum(1 for c in han if normalise(c).skeleton not in ("", c))

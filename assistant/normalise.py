@@ -42,7 +42,8 @@ def _opencc():
     return opencc.OpenCC("t2s")
 
 
-def _is_han(ch: str) -> bool:
+def is_han(ch: str) -> bool:
+    """A Chinese character (CJK unified ideographs, extensions A to G)."""
     return "\u4e00" <= ch <= "\u9fff" or "\u3400" <= ch <= "\u4dbf" or "\U00020000" <= ch <= "\U0003134f"
 
 
@@ -66,7 +67,7 @@ def _char_form(ch: str) -> str:
         return form
     if ch in _PUNCTUATION:
         form = _PUNCTUATION[ch]
-    elif _is_han(ch):
+    elif is_han(ch):
         form = _simplified(ch)
     else:
         try:
@@ -77,7 +78,7 @@ def _char_form(ch: str) -> str:
         for c in folded:
             category = unicodedata.category(c)
             if category[0] in "LN" and category != "Co":
-                kept.append(_simplified(c) if _is_han(c) else c.lower())
+                kept.append(_simplified(c) if is_han(c) else c.lower())
         form = "".join(kept)
     if len(_CHAR_FORM) < 200_000:
         _CHAR_FORM[ch] = form
