@@ -140,9 +140,12 @@ class Signals:
         (万一着火, 上次着火, 会不会漏气)."""
         clause_start, _ = text.clause_at(start, start + 1)
         before, through = text.skeleton[clause_start:start], text.skeleton[clause_start:end]
-        return any(p.search(before) for p in self.not_now_before) or any(
-            p.search(through) for p in self.not_now_through
-        )
+        if any(p.search(before) for p in self.not_now_before) or any(p.search(through) for p in self.not_now_through):
+            return True
+        # a match reaching into a later clause: the danger's words are in the last one, and what
+        # that clause says ahead of them counts too (电梯老坏，昨天晚上我被关在里面四十分钟)
+        last_start, _ = text.clause_at(end - 1, end)
+        return last_start > clause_start and any(p.search(text.skeleton[last_start:end]) for p in self.not_now_before)
 
     def read(self, message: str | Normalised, model=...) -> Reading:
         """What `message` shows: the cues of signals.yaml, and where `model` (a
