@@ -8,7 +8,6 @@ rewriter calls it again to prove that a rewrite is clean.
 
 from __future__ import annotations
 
-import bisect
 import re
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
@@ -21,6 +20,7 @@ from assistant.reading import ReplyReader
 from assistant.report import Finding, Positive
 from assistant.rules import Hit, build_matchers
 from assistant.rules.prefilter import COMMON_CHARACTERS, Prefilter
+from assistant.segment import WordBounds
 
 _GROUP_RANK = {"forbidden": 0, "disliked": 1, "liked": 2}
 _ADDRESS = {"P1", "P2"}  # a clause that is only a name or a greeting
@@ -32,6 +32,7 @@ class Analysis:
     text: Normalised
     findings: list[tuple[Finding, Hit | None]]  # a model finding has no lexicon hit
     positives: list[Positive]
+    features: object = None  # the classifier's features of the reply (model.features.ReplyFeatures)
 
 
 def suggestions_for(entry: Entry, groups: dict[str, str], limit: int = 3) -> tuple[str, ...]:
@@ -61,13 +62,6 @@ def _conflicts(a: Hit, b: Hit) -> bool:
     return overlap * 2 >= min(a.end - a.start, b.end - b.start)
 
 
-def _snap(bounds: list[int], start: int, end: int) -> tuple[int, int]:
-    """Widen [start, end) to whole words: a highlight of 怎么可能停 reads as 怎么可能停电."""
-    i = bisect.bisect_right(bounds, start) - 1
-    j = bisect.bisect_left(bounds, end)
-    return (bounds[i] if i >= 0 else start), (bounds[j] if j < len(bounds) else end)
-
-
 class Analyzer:
     def __init__(self, lexicon: Lexicon, classifier=None):
         """`classifier` (model.classifier.ClauseClassifier) reads every clause; without one only
@@ -91,28 +85,32 @@ class Analyzer:
     def analyse(
         self,
         original: str,
-        token_bounds: Collection[int] | None = None,
+        token_bounds: WordBounds | Collection[int] | None = None,
         *,
         findings_only: bool = False,
         skip: Callable[[Entry], bool] | None = None,
+        reading=None,
     ) -> Analysis:
         """Findings and positives of one reply. findings_only skips the liked entries: enough to
-        prove a rewrite clean, at less cost. skip: entries switched off for this call."""
+        prove a rewrite clean, at less cost. skip: entries switched off for this call.
+        token_bounds: where words start and end (segment.WordBounds, segmenting only where a
+        match needs it, or offsets worked out already); without them no match is held to words.
+        reading: the classifier's (features, scores) of `original`, read already with others."""
         text = normalise(original)
         exceptions = ExceptionFilter(text)
+        bounds = self._bounds(original, token_bounds)
         kept = []
         for hit in self.hits(text, findings_only):
             if skip is not None and skip(hit.entry):
                 continue
             if not exceptions.allows(hit):
                 continue
-            if hit.entry.boundary == "word" and token_bounds is not None:
+            if hit.entry.boundary == "word" and bounds is not None:
                 start, end = text.to_original(hit.start, hit.end)
-                if start not in token_bounds or end not in token_bounds:
+                if start not in bounds or end not in bounds:
                     continue
             kept.append(hit)
         accepted = self._resolve(kept)
-        bounds = token_bounds if isinstance(token_bounds, list) else (sorted(token_bounds) if token_bounds else None)
         findings: list[tuple[Finding, Hit]] = []
         match_spans: list[tuple[int, int]] = []
         positives: list[Positive] = []
@@ -120,7 +118,7 @@ class Analyzer:
             if not hit.entry.is_finding:
                 start, end = text.to_original(hit.start, hit.end)
                 if bounds:
-                    start, end = _snap(bounds, start, end)
+                    start, end = bounds.snap(start, end)
                 positives.append(Positive(hit.entry.category, start, end, original[start:end]))
         for hit in accepted:
             entry = hit.entry
@@ -140,7 +138,8 @@ class Analyzer:
                 findings.append((finding, hit))
                 match_spans.append(text.to_original(hit.start, hit.end))
         positives.sort(key=lambda p: (p.start, -(p.end - p.start), p.category))
-        return Analysis(text, self.reader.findings(original, findings, match_spans, skip), positives)
+        standing, features = self.reader.findings(original, findings, match_spans, skip, reading)
+        return Analysis(text, standing, positives, features)
 
     @staticmethod
     def _region(text: Normalised, hit: Hit, positives: list[Positive], bounds) -> tuple[int, int]:
@@ -150,7 +149,7 @@ class Analyzer:
         scope = hit.entry.rewrite_scope
         if scope == "span":
             start, end = text.to_original(hit.start, hit.end)
-            return _snap(bounds, start, end) if bounds else (start, end)
+            return bounds.snap(start, end) if bounds else (start, end)
         if scope == "clause":
             return text.to_original(*text.clause_at(hit.start, hit.end))
         lo, hi = text.sentence_at(hit.start, hit.end)
@@ -163,6 +162,12 @@ class Analyzer:
             if covered and covered >= (first[1] - first[0]) - 1:
                 lo = clauses[1][0]
         return text.to_original(lo, hi)
+
+    @staticmethod
+    def _bounds(original: str, token_bounds) -> WordBounds | None:
+        if token_bounds is None or isinstance(token_bounds, WordBounds):
+            return token_bounds
+        return WordBounds(original, known=sorted(token_bounds)) if token_bounds else None
 
     def _resolve(self, hits: list[Hit]) -> list[Hit]:
         """Keep the strongest hit where hits collide: forbidden > disliked > liked, then confidence,

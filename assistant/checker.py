@@ -18,16 +18,17 @@ from pathlib import Path
 from assistant.analyzer import Analysis
 from assistant.lexicon import Entry, Lexicon, default_lexicon_dirs, default_model_dir
 from assistant.limits import ensure_checkable
-from assistant.nlp import HuashuComponent, build_nlp
+from assistant.nlp import HuashuComponent, build_nlp, load_engine
 from assistant.pool import chunks, default_workers, map_in_workers
 from assistant.report import Report
 from assistant.compose import Composer
 from assistant.scoring import score_of
-from assistant.segment import word_bounds
+from assistant.segment import WordBounds
 from assistant.timing import local_now
 
 PARALLEL_FROM = 2000  # check_many spreads over every core from this many texts on
 CHUNK = 256  # texts per task sent to a worker
+READ_TOGETHER = 64  # texts the classifier reads in one go (its numpy work is paid per call)
 
 
 class Checker:
@@ -41,10 +42,15 @@ class Checker:
         self.lexicon_dirs = tuple(str(d) for d in lexicon_dirs)
         self.model = model
         self.model_dir = str(model_dir) if model_dir else None
-        self.nlp = build_nlp(self.lexicon_dirs, model, self.model_dir)
-        self.component: HuashuComponent = self.nlp.get_pipe("huashu")
-        self.tokenizer = self.nlp.tokenizer  # jieba with this checker's dictionary
+        self.component: HuashuComponent
+        self.component, self.tokenizer = load_engine(self.lexicon_dirs, model, self.model_dir)  # tokenizer: jieba, this checker's dictionary
         self.composer = Composer(self.lexicon, self.component.analyzer.reader, self.tokenizer.words)
+
+    @cached_property
+    def nlp(self):
+        """A spaCy pipeline with the same lexicons and models, built the first time a Doc is
+        asked for (checking does not need spaCy, and importing it costs half a second)."""
+        return build_nlp(self.lexicon_dirs, self.model, self.model_dir)
 
     @property
     def lexicon(self) -> Lexicon:
@@ -79,21 +85,23 @@ class Checker:
         boundaries here (see analyse), so on rare texts this can name a category check() does not."""
         return frozenset(f.category for f, _ in self.analyse(text).findings)
 
-    def _report(self, text: str, skip: Callable[[Entry], bool] | None = None, now: datetime | None = None) -> Report:
-        analysis = self.component.analyzer.analyse(text, word_bounds(self.tokenizer.words(text)), skip=skip)
+    def _analysis(self, text: str, skip: Callable[[Entry], bool] | None = None, reading=None) -> Analysis:
+        """`reading`: the classifier's reading of `text`, when check_many read a chunk together."""
+        return self.component.analyzer.analyse(text, WordBounds(text, self.tokenizer.words), skip=skip, reading=reading)
+
+    @staticmethod
+    def _finish(text: str, analysis: Analysis, rewrite: str) -> Report:
         findings = tuple(f for f, _ in analysis.findings)
         positives = tuple(analysis.positives)
         score, verdict = score_of(findings, positives)
-        return Report(
-            text=text,
-            verdict=verdict,
-            score=score,
-            findings=findings,
-            positives=positives,
-            rewrite=self.composer.compose(
-                text, analysis, lambda t: self.analyse(t, skip), now or local_now(), use_model=skip is None
-            ),
+        return Report(text=text, verdict=verdict, score=score, findings=findings, positives=positives, rewrite=rewrite)
+
+    def _report(self, text: str, skip: Callable[[Entry], bool] | None = None, now: datetime | None = None) -> Report:
+        analysis = self._analysis(text, skip)
+        rewrite = self.composer.compose(
+            text, analysis, lambda t: self.analyse(t, skip), now or local_now(), use_model=skip is None
         )
+        return self._finish(text, analysis, rewrite)
 
     def doc(self, text: str):
         """The spaCy Doc of `text`, findings on doc.spans["huashu"], for callers who work with
@@ -122,11 +130,12 @@ class Checker:
             skip = lambda entry: entry.id in rules or entry.category in categories  # noqa: E731
         return self._report(text, skip, now)
 
-    def check_many(self, texts: Iterable[str], workers: int | None = None) -> Iterator[Report]:
+    def check_many(self, texts: Iterable[str], workers: int | None = None, now: datetime | None = None) -> Iterator[Report]:
         """Reports in input order, streamed, so any number of texts is checked in flat memory.
 
         workers: processes to use; None means one for short inputs and every core once the input
         holds PARALLEL_FROM texts (a short batch would wait longer for workers than it saves).
+        now: as for check(). The classifier reads READ_TOGETHER texts at a time.
         """
         items = map(_checkable, texts)
         if workers is None:
@@ -135,15 +144,44 @@ class Checker:
             items = chain(head, items)
         if workers > 1:
             rebuild = partial(get_checker, self.lexicon_dirs, self.model_dir or "")
-            for reports in map_in_workers(_check_chunk, chunks(items, CHUNK), workers, checker=self, rebuild=rebuild):
+            task = partial(_check_chunk, now=now)
+            for reports in map_in_workers(task, chunks(items, CHUNK), workers, checker=self, rebuild=rebuild):
                 yield from reports
             return
-        for text in items:
-            yield self._report(text)
+        for chunk in chunks(items, READ_TOGETHER):
+            yield from self._check_chunk(chunk, now)
 
+    def _check_chunk(self, texts: list[str], now: datetime | None) -> list[Report]:
+        """The reports of `texts`, the classifier reading the texts together, and then the
+        rewrites' candidates together, round by round (the same reports as check() gives)."""
+        classifier = self.component.analyzer.reader.classifier
+        read = classifier.read_many if classifier is not None else (lambda many: [None] * len(many))
+        analyses = [self._analysis(text, reading=r) for text, r in zip(texts, read(texts), strict=True)]
+        rewrites: list[str | None] = [None] * len(texts)
+        steps = {}
+        waiting: dict[int, str] = {}
+        for i, (text, analysis) in enumerate(zip(texts, analyses)):
+            steps[i] = self.composer.composing(text, analysis, now or local_now())
+            try:
+                waiting[i] = next(steps[i])
+            except StopIteration as done:
+                rewrites[i] = done.value
+        while waiting:
+            order = list(waiting)
+            candidates = [waiting.pop(i) for i in order]
+            for i, candidate, reading in zip(order, candidates, read(candidates), strict=True):
+                found = self.component.analyzer.analyse(candidate, findings_only=True, reading=reading)
+                try:
+                    waiting[i] = steps[i].send(found)
+                except StopIteration as done:
+                    rewrites[i] = done.value
+        return [self._finish(text, a, rw) for text, a, rw in zip(texts, analyses, rewrites, strict=True)]
 
-def _check_chunk(checker: Checker, texts: list[str]) -> list[Report]:
-    return [checker.check(t) for t in texts]
+def _check_chunk(checker: Checker, texts: list[str], now: datetime | None = None) -> list[Report]:
+    out = []
+    for part in chunks(texts, READ_TOGETHER):
+        out += checker._check_chunk(part, now)
+    return out
 
 
 def _checkable(text) -> str:

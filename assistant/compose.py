@@ -24,7 +24,7 @@ Per-finding `suggestions` are not this: LanguageTool clients replace spans with 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Generator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
@@ -37,7 +37,7 @@ from assistant.analyzer import Analysis
 from assistant.clauses import Clause, clause_index, clauses
 from assistant.errors import RuleFileError
 from assistant.lexicon import Lexicon
-from assistant.normalise import is_han, normalise
+from assistant.normalise import is_han, normalise, traditional_share
 from assistant.timing import promise_time
 
 COMPOSE_FILE = Path(__file__).resolve().parent / "compose.yaml"
@@ -135,9 +135,9 @@ class Composer:
                 problems[k] = min(problems.get(k, at), at)
         return problems
 
-    def _dropped(self, original: str, parts: list[Clause], problems: dict[int, int], use_model: bool = True) -> set[int]:
+    def _dropped(self, original: str, parts: list[Clause], problems: dict[int, int], features, use_model: bool = True) -> set[int]:
         drop: set[int] = set(problems)
-        probabilities = self.reader.residue_of(original) if self.reader is not None and use_model else None
+        probabilities = self.reader.residue_of(original, features) if self.reader is not None and use_model else None
         for k, part in enumerate(parts):
             if part.quoted or k in drop:
                 continue
@@ -283,18 +283,31 @@ class Composer:
         checks a candidate again: what is still found in a kept clause is dropped in the next round.
         use_model=False: residue by the patterns alone (the caller switched categories off, and
         the residue model cannot say which category a clause would be dropped for)."""
+        steps = self.composing(original, analysis, now, use_model=use_model)
+        try:
+            candidate = next(steps)
+            while True:
+                candidate = steps.send(analyse(candidate))
+        except StopIteration as done:
+            return done.value
+
+    def composing(
+        self, original: str, analysis: Analysis, now: datetime, *, use_model: bool = True
+    ) -> Generator[str, Analysis, str]:
+        """compose() as steps: yields each candidate to be checked, is sent its analysis, and
+        returns the rewrite. A caller rewriting many replies checks their candidates together."""
         if not analysis.findings:
             return original
         parts = clauses(original)
         if not parts:
             return original
         problems = self._problems(parts, analysis)
-        drop = self._dropped(original, parts, problems, use_model)
+        drop = self._dropped(original, parts, problems, analysis.features, use_model)
         plan = None
         for _ in range(MAX_ROUNDS):
             plan = self._plan(original, parts, drop, problems, analysis)
             candidate = self.write(plan, original, now)
-            found = analyse(candidate).findings
+            found = (yield candidate).findings
             if not found:
                 return candidate
             more = self._kept_clauses_hit(original, parts, drop, candidate, found)
@@ -303,7 +316,7 @@ class Composer:
                     break
                 plan.matter = ""  # the matter carried the problem's words: say it without
                 candidate = self.write(plan, original, now)
-                if not analyse(candidate).findings:
+                if not (yield candidate).findings:
                     return candidate
                 break
             drop |= more
@@ -364,10 +377,6 @@ def _to_traditional():
 
 def _same_script(text: str, original: str) -> str:
     """Traditional stays Traditional: the composed words follow the original's script."""
-    han = [c for c in original if is_han(c)]
-    if not han:
-        return text
-    traditional = sum(1 for c in han if normalise(c).skeleton not in ("", c))
-    if traditional * 5 < len(han):
+    if traditional_share(original) < 0.2:
         return text
     return _to_traditional().convert(text)

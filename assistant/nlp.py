@@ -13,7 +13,7 @@ from pathlib import Path
 
 from assistant.analyzer import Analyzer
 from assistant.lexicon import Entry, load_lexicon
-from assistant.segment import BOUNDS_KEY, TEXT_KEY
+from assistant.segment import BOUNDS_KEY, TEXT_KEY, Segmenter
 
 SPANS_KEY = "huashu"
 POSITIVES_KEY = "huashu_positive"
@@ -57,31 +57,49 @@ class HuashuComponent:
         return doc
 
 
+def load_engine(
+    lexicon_dirs: Sequence[str | Path] = (), model: bool = True, model_dir: str | Path | None = None, segmenter=None
+) -> tuple[HuashuComponent, Segmenter]:
+    """The built-in lexicons plus `lexicon_dirs`, a segmenter that knows their words (its own
+    dictionary: nothing process-wide is written), and the clause classifier shipped in the
+    package or in `model_dir` (model=False: the lexicon alone). No spaCy: checking needs none."""
+    lexicon = load_lexicon(lexicon_dirs)
+    segmenter = segmenter or Segmenter()
+    segmenter.add_words(lexicon.words())
+    classifier = None
+    if model:
+        from assistant.model.classifier import ClauseClassifier, weights_files
+
+        classifier = ClauseClassifier(lexicon, weights_files(model_dir or None)[0], segment=segmenter.words)
+    return HuashuComponent(Analyzer(lexicon, classifier)), segmenter
+
+
 def _register() -> None:
     from spacy.language import Language
+    from spacy.util import registry
+
+    from assistant.segment import ChunkedJiebaTokenizer
 
     if "huashu" in Language.factories:
         return
 
+    @registry.tokenizers("huashu.ChunkedJieba.v1")
+    def create_chunked_jieba_tokenizer():
+        def make(nlp):
+            return ChunkedJiebaTokenizer(nlp.vocab)
+
+        return make
+
     @Language.factory("huashu", default_config={"lexicon_dirs": [], "model": True, "model_dir": ""})
     def make_huashu(nlp, name: str, lexicon_dirs: list[str], model: bool, model_dir: str):
-        """Load the built-in lexicons plus `lexicon_dirs`, teach this pipeline's segmenter their
-        words (its own dictionary: nothing process-wide is written), and load the clause
-        classifier shipped in the package (model=False: the lexicon alone)."""
-        lexicon = load_lexicon(lexicon_dirs)
-        nlp.tokenizer.add_words(lexicon.words())
-        classifier = None
-        if model:
-            from assistant.model.classifier import ClauseClassifier, weights_files
-
-            classifier = ClauseClassifier(lexicon, weights_files(model_dir)[0], segment=nlp.tokenizer.words)
-        return HuashuComponent(Analyzer(lexicon, classifier))
+        """The engine of load_engine, its words taught to this pipeline's segmenter."""
+        component, _ = load_engine(lexicon_dirs, model, model_dir, segmenter=nlp.tokenizer.segmenter)
+        return component
 
 
 def build_nlp(lexicon_dirs: Sequence[str | Path] = (), model: bool = True, model_dir: str | Path | None = None):
+    """A spaCy pipeline around the engine, for callers who work with spaCy Docs."""
     import spacy
-
-    import assistant.segment  # noqa: F401  (registers huashu.ChunkedJieba.v1)
 
     _register()
     nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"@tokenizers": "huashu.ChunkedJieba.v1"}}})

@@ -47,6 +47,14 @@ def is_han(ch: str) -> bool:
     return "\u4e00" <= ch <= "\u9fff" or "\u3400" <= ch <= "\u4dbf" or "\U00020000" <= ch <= "\U0003134f"
 
 
+def traditional_share(text: str) -> float:
+    """The share of the Chinese characters of `text` that are Traditional (change when simplified)."""
+    han = [c for c in text if is_han(c)]
+    if not han:
+        return 0.0
+    return sum(1 for c in han if _char_form(c) != c) / len(han)
+
+
 def _simplified(ch: str) -> str:
     converted = _opencc().convert(ch)
     return converted if len(converted) == 1 else ch

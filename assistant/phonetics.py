@@ -12,8 +12,11 @@ always gets the same code, in patterns and in text alike.
 
 from __future__ import annotations
 
+import importlib.util
+import json
 import unicodedata
 from functools import lru_cache
+from pathlib import Path
 
 # Sound codes live in the Supplementary Private Use Area-A, which never occurs in normalised text
 # (the normaliser drops private-use characters).
@@ -26,19 +29,30 @@ _DIGIT_READINGS = {
 }
 
 
+@lru_cache(maxsize=None)  # a few thousand toned syllables, each met thousands of times
 def _toneless(reading: str) -> str:
     decomposed = unicodedata.normalize("NFD", reading)
     plain = "".join(c for c in decomposed if not unicodedata.combining(c))
     return plain.replace("ü", "v").replace("u\u0308", "v").lower()
 
 
+def _pinyin_readings() -> dict[int, str]:
+    """pypinyin's table of readings (code point -> "pīn,pìn"), read from its data file: importing
+    the package would load its phrase dictionary too, a fifth of a second at start-up for nothing."""
+    spec = importlib.util.find_spec("pypinyin")
+    if spec is None or not spec.submodule_search_locations:  # pragma: no cover - a broken install
+        from pypinyin.pinyin_dict import pinyin_dict
+
+        return pinyin_dict
+    path = Path(next(iter(spec.submodule_search_locations))) / "pinyin_dict.json"
+    return {int(k): v for k, v in json.loads(path.read_text(encoding="utf-8")).items()}
+
+
 @lru_cache(maxsize=1)
 def _tables() -> tuple[dict[str, str], dict[str, str]]:
     """Build (character -> code, syllable -> code) once, on first use."""
-    from pypinyin.pinyin_dict import pinyin_dict
-
     char_syllable: dict[str, str] = {}
-    for codepoint, readings in pinyin_dict.items():
+    for codepoint, readings in _pinyin_readings().items():
         first = readings.split(",", 1)[0]
         char_syllable[chr(codepoint)] = _toneless(first)
     syllables = sorted(set(char_syllable.values()) | set(_DIGIT_READINGS.values()))

@@ -49,14 +49,17 @@ class ReplyReader:
         self.relatives = _relatives()
         self._labels = {label: j for j, label in enumerate(classifier.labels)} if classifier else {}
 
-    def residue_of(self, original: str):
+    def residue_of(self, original: str, features=None):
         """For each clause of `original` (clauses.clauses), the probability that a good rewrite
-        drops it as residue of a problem; None without a classifier trained for it."""
+        drops it as residue of a problem; None without a classifier trained for it. `features`:
+        the reply's, when its reading already worked them out (Analysis.features)."""
         if self.classifier is None:
             return None
-        from assistant.model.features import reply_features
+        if features is None:
+            from assistant.model.features import reply_features
 
-        return self.classifier.residue_of(reply_features(original, self.classifier.spec))
+            features = reply_features(original, self.classifier.spec)
+        return self.classifier.residue_of(features)
 
     def _voided(self, category: str, k: int, skeletons: list[str]) -> bool:
         """Whether a context rule of `category` applies to clause k of the reply (each condition
@@ -88,11 +91,14 @@ class ReplyReader:
         found: list[tuple[Finding, Hit]],
         match_spans: list[tuple[int, int]],
         skip: Callable[[Entry], bool] | None = None,
-    ) -> list[tuple[Finding, Hit | None]]:
+        reading=None,
+    ) -> tuple[list[tuple[Finding, Hit | None]], object]:
         """The findings that stand in context, the lexicon's (`found`, whose matched words are at
-        `match_spans`) and the classifier's, in reading order."""
+        `match_spans`) and the classifier's, in reading order; and the reply's features (None
+        without a classifier), which the composer's residue model reads too."""
+        features = None
         if self.classifier is not None:
-            features, scores = self.classifier.read(original)
+            features, scores = reading if reading is not None else self.classifier.read(original)
             parts: list[Clause] = features.parts
             skeletons = features.skeletons
         else:
@@ -101,7 +107,7 @@ class ReplyReader:
             parts, scores = clauses(original), None
             skeletons = [normalise(p.text(original)).skeleton for p in parts]
         if not parts:
-            return list(found)
+            return list(found), features
         kept: list[tuple[Finding, Hit | None]] = []
         covered: dict[int, set[str]] = {}
         for (finding, hit), (start, end) in zip(found, match_spans, strict=True):
@@ -119,7 +125,7 @@ class ReplyReader:
         if scores is not None:
             kept += self._model_findings(original, parts, skeletons, scores, covered, skip)
         kept.sort(key=lambda fh: (fh[0].start, -(fh[0].end - fh[0].start), fh[0].rule_id))
-        return kept
+        return kept, features
 
     def _model_findings(self, original, parts, skeletons, scores, covered, skip) -> list[tuple[Finding, None]]:
         out = []

@@ -13,6 +13,7 @@ words into each other.
 
 from __future__ import annotations
 
+import bisect
 import logging
 import os
 import re
@@ -22,15 +23,13 @@ from collections.abc import Iterable
 from itertools import accumulate
 from pathlib import Path
 
-from spacy.tokens import Doc
-from spacy.util import get_words_and_spaces, registry
-
 from assistant.punctuation import CLAUSE_END_OR_SPACE_CLASS
 
 MAX_PIECE = 200
 _BREAK = CLAUSE_END_OR_SPACE_CLASS
 _NOT_BREAK = "[^" + _BREAK[1:]
 _PIECES = re.compile(f"{_NOT_BREAK}{{1,{MAX_PIECE}}}|{_BREAK}+")
+_BREAK_CHAR = re.compile(_BREAK)
 _LONG_RUN = re.compile(f"{_NOT_BREAK}{{{MAX_PIECE + 1}}}")
 BOUNDS_KEY = "huashu_bounds"
 TEXT_KEY = "huashu_text"  # Doc.text re-joins every token; the tokenizer keeps the string it was given
@@ -83,27 +82,82 @@ def word_bounds(words: list[str]) -> list[int]:
     return list(accumulate(map(len, words), initial=0))
 
 
-class ChunkedJiebaTokenizer:
-    """spaCy tokenizer: jieba over pieces of the text, whitespace kept as spaCy expects."""
+class WordBounds:
+    """Where the words of a text start and end, segmented only where someone asks.
 
-    def __init__(self, vocab):
-        self.vocab = vocab
+    Most replies hold no match that needs word boundaries, so segmenting every reply whole is
+    wasted. jieba cuts at punctuation and spaces before it looks anything up, so the text's
+    pieces (_PIECES: runs between them, and the runs of them) segment the same alone as in the
+    whole text: each piece is segmented the first time an offset in it is asked about, and the
+    answers are those of word_bounds(words(text)).
+    """
+
+    def __init__(self, text: str, words=None, known: list[int] | None = None):
+        """`words`: the segmenter; or `known`: the sorted bounds, already worked out (a Doc's)."""
+        self._text = text
+        self._words = words
+        self._known = known
+        self._starts: list[int] | None = None
+        self._ends: list[int] = []
+        self._segmented: dict[int, list[int]] = {}
+
+    def _piece_bounds(self, i: int) -> list[int]:
+        bounds = self._segmented.get(i)
+        if bounds is None:
+            start, end = self._starts[i], self._ends[i]
+            bounds = [start + b for b in word_bounds(self._words(self._text[start:end]))]
+            self._segmented[i] = bounds
+        return bounds
+
+    def _around(self, offset: int) -> list[int]:
+        """The bounds of the piece holding `offset` (an offset at a piece's edge: both pieces')."""
+        if self._starts is None:
+            self._starts, self._ends = [], []
+            for m in _PIECES.finditer(self._text):
+                self._starts.append(m.start())
+                self._ends.append(m.end())
+        i = bisect.bisect_right(self._starts, offset) - 1
+        if i < 0:
+            return [0]
+        if offset == self._starts[i] and i > 0:
+            return self._piece_bounds(i - 1) + self._piece_bounds(i)[1:]
+        return self._piece_bounds(i)
+
+    def __contains__(self, offset: int) -> bool:
+        if self._known is not None:
+            i = bisect.bisect_left(self._known, offset)
+            return i < len(self._known) and self._known[i] == offset
+        if offset <= 0 or offset >= len(self._text):
+            return offset in (0, len(self._text))
+        if self._text[offset - 1 : offset + 1] != "\r\n" and (
+            _BREAK_CHAR.match(self._text, offset - 1) or _BREAK_CHAR.match(self._text, offset)
+        ):
+            return True  # beside punctuation or a space (jieba's tokens of their own): no need to segment
+        return offset in self._around(offset)
+
+    def snap(self, start: int, end: int) -> tuple[int, int]:
+        """[start, end) widened to whole words: a highlight of 怎么可能停 reads as 怎么可能停电."""
+        if self._known is not None:
+            below, above = self._known, self._known
+        else:
+            if start in self and end in self:
+                return start, end
+            below, above = self._around(start), self._around(end)
+        i = bisect.bisect_right(below, start) - 1
+        j = bisect.bisect_left(above, end)
+        return (below[i] if i >= 0 else start), (above[j] if j < len(above) else end)
+
+
+class Segmenter:
+    """jieba over pieces of the text, with a dictionary of its own (the lexicon's words added)."""
+
+    def __init__(self):
         self.jieba_tokenizer = new_jieba()
 
     def add_words(self, words: Iterable[str]) -> None:
-        """Teach this tokenizer's dictionary `words` (the lexicon's), so they are never split."""
+        """Teach this segmenter's dictionary `words` (the lexicon's), so they are never split."""
         for word in sorted(words):
             self.jieba_tokenizer.add_word(word)
-
-    def __call__(self, text: str) -> Doc:
-        words = self.words(text)
-        if "".join(words) != text:  # pragma: no cover - jieba keeps every character; be safe anyway
-            words, spaces = get_words_and_spaces(words, text)
-            return Doc(self.vocab, words=words, spaces=spaces)
-        doc = Doc(self.vocab, words=words, spaces=[False] * len(words))
-        doc.user_data[BOUNDS_KEY] = word_bounds(words)
-        doc.user_data[TEXT_KEY] = text
-        return doc
 
     def words(self, text: str) -> list[str]:
         cut = self.jieba_tokenizer.cut
@@ -113,6 +167,38 @@ class ChunkedJiebaTokenizer:
         for piece in _PIECES.findall(text):
             words.extend(w for w in cut(piece, HMM=False) if w)
         return words
+
+
+class ChunkedJiebaTokenizer:
+    """spaCy tokenizer over a Segmenter, whitespace kept as spaCy expects (registered by nlp.py:
+    checking does not import spaCy)."""
+
+    def __init__(self, vocab, segmenter: Segmenter | None = None):
+        self.vocab = vocab
+        self.segmenter = segmenter or Segmenter()
+
+    @property
+    def jieba_tokenizer(self):
+        return self.segmenter.jieba_tokenizer
+
+    def add_words(self, words: Iterable[str]) -> None:
+        self.segmenter.add_words(words)
+
+    def words(self, text: str) -> list[str]:
+        return self.segmenter.words(text)
+
+    def __call__(self, text: str):
+        from spacy.tokens import Doc
+        from spacy.util import get_words_and_spaces
+
+        words = self.words(text)
+        if "".join(words) != text:  # pragma: no cover - jieba keeps every character; be safe anyway
+            words, spaces = get_words_and_spaces(words, text)
+            return Doc(self.vocab, words=words, spaces=spaces)
+        doc = Doc(self.vocab, words=words, spaces=[False] * len(words))
+        doc.user_data[BOUNDS_KEY] = word_bounds(words)
+        doc.user_data[TEXT_KEY] = text
+        return doc
 
     # spaCy calls these when a pipeline is saved or copied; the dictionary is rebuilt from the lexicon
     def to_bytes(self, **kwargs) -> bytes:
@@ -126,11 +212,3 @@ class ChunkedJiebaTokenizer:
 
     def from_disk(self, path, **kwargs) -> ChunkedJiebaTokenizer:
         return self
-
-
-@registry.tokenizers("huashu.ChunkedJieba.v1")
-def create_chunked_jieba_tokenizer():
-    def make(nlp):
-        return ChunkedJiebaTokenizer(nlp.vocab)
-
-    return make

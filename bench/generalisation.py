@@ -133,7 +133,7 @@ def staff(batches, only_prefixes, use_spacy: bool, dump=None) -> dict:
             if dump is not None:
                 dump.write(json.dumps({"batch": batch.name, "id": row["id"], "text": row["text"], "gold": sorted(set(row.get("F", [])) | set(row.get("D", []))),
                                        "allow": row.get("allow", []), "found": [[f.category, f.source, f.confidence, f.match] for f, _ in both]}, ensure_ascii=False) + "\n")
-            predicted["model"][key] = {f.category for f, _ in model_reader.findings(row["text"], [], [])}
+            predicted["model"][key] = {f.category for f, _ in model_reader.findings(row["text"], [], [])[0]}
             if spacy_model is not None:
                 predicted["spacy"][key] = _spacy_predict(spacy_model, row["text"], config)
     rows = [row for b in held_out for row in b.rows]

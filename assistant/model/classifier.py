@@ -8,6 +8,7 @@ numpy, without the training library. Files are written by `huashu train` (train.
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -17,7 +18,7 @@ import yaml
 
 from assistant.errors import RuleFileError
 from assistant.lexicon import Lexicon
-from assistant.model.features import FeatureSpec, ReplyFeatures, message_features, reply_features
+from assistant.model.features import FeatureSpec, ReplyFeatures, message_features, replies_features, reply_features
 
 MODEL_DIR = Path(__file__).resolve().parent
 CONFIG_FILE = MODEL_DIR / "config.yaml"
@@ -62,16 +63,12 @@ class Weights:
     bias: np.ndarray  # (labels,)
     meta: dict
 
-    def scores(self, rows: list[list[int]]) -> np.ndarray:
-        """Probability of each label for each feature row (rows x labels)."""
-        if not rows:
+    def scores(self, index: np.ndarray, starts: np.ndarray) -> np.ndarray:
+        """Probability of each label for each row (rows x labels): the rows' feature indices one
+        after another in `index`, row i's beginning at starts[i] (each row has features)."""
+        if not len(starts):
             return np.zeros((0, len(self.labels)), dtype=np.float32)
-        sums = np.stack([self.matrix[row].sum(axis=0) if row else self._zero for row in rows])
-        return _sigmoid(sums + self.bias)
-
-    @property
-    def _zero(self) -> np.ndarray:
-        return np.zeros(len(self.labels), dtype=np.float32)
+        return _sigmoid(np.add.reduceat(self.matrix[index], starts, axis=0) + self.bias)
 
 
 def save_weights(path: Path, groups: dict[str, tuple[list[str], np.ndarray, np.ndarray]], meta: dict) -> None:
@@ -150,14 +147,28 @@ class ClauseClassifier:
     def read(self, text: str) -> tuple[ReplyFeatures, np.ndarray]:
         """The reply's clauses and, for each, the probability of each label."""
         features = reply_features(text, self.spec)
-        return features, self.weights.scores(features.rows)
+        return features, self.weights.scores(features.index, features.starts)
+
+    def read_many(self, texts: Sequence[str]) -> list[tuple[ReplyFeatures, np.ndarray]]:
+        """read() of each text, worked out together (the same numbers, at a fraction of the cost
+        per reply)."""
+        many = replies_features(texts, self.spec)
+        index = np.concatenate([f.index for f in many]) if many else np.zeros(0, dtype=np.int64)
+        offsets = np.cumsum([0] + [len(f.index) for f in many])
+        starts = np.concatenate([f.starts + at for f, at in zip(many, offsets)]) if many else np.zeros(0, dtype=np.int64)
+        scores = self.weights.scores(index, starts)
+        out, row = [], 0
+        for f in many:
+            out.append((f, scores[row : row + len(f.parts)]))
+            row += len(f.parts)
+        return out
 
     def residue_of(self, features: ReplyFeatures) -> np.ndarray | None:
         """For each clause, the probability that a good rewrite drops it (an excuse, a
         dismissal, blame, stalling beside a problem); None for a model trained without it."""
         if self.residue is None:
             return None
-        return self.residue.scores(features.rows)[:, 0]
+        return self.residue.scores(features.index, features.starts)[:, 0]
 
 
 class MessageClassifier:
@@ -178,10 +189,11 @@ class MessageClassifier:
         self.emergency_threshold = float(config["emergency_threshold"])
 
     def read(self, text: str) -> MessageReading:
-        row = [message_features(text, self.config["hash_bits"], self.config["char_ngrams"])]
+        index = np.array(message_features(text, self.config["hash_bits"], self.config["char_ngrams"]), dtype=np.int64)
+        starts = np.zeros(1, dtype=np.int64)
         return MessageReading(
             *(
-                dict(zip(group.labels, group.scores(row)[0].tolist(), strict=True))
+                dict(zip(group.labels, group.scores(index, starts)[0].tolist(), strict=True))
                 for group in (self.psychology, self.topics, self.emergencies)
             )
         )

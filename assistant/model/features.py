@@ -8,8 +8,10 @@ time, gets back to the resident, or all of these: a follow-up), by what the clau
 (reported speech, the weather; words in quotation marks), by its position, and by those reply
 facts crossed with the clause's character pairs, so that "不清楚" followed by "三点前回复您" weighs
 differently from "不清楚" alone. What the rest of the reply does is what each neighbouring clause
-(clauses.NEIGHBOURS either side) does by itself. Features are hashed (crc32) into 2^hash_bits
-buckets: the model is a fixed-size array and nothing grows with the texts checked.
+(clauses.NEIGHBOURS either side) does by itself. Features are hashed into 2^hash_bits buckets
+(64-bit FNV-1a over code points, all n-grams of a reply at once in numpy: a check reads a clause
+about as fast as it segments it): the model is a fixed-size array and nothing grows with the
+texts checked.
 """
 
 from __future__ import annotations
@@ -18,6 +20,8 @@ import re
 import zlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+
+import numpy as np
 
 from assistant.clauses import NEIGHBOURS, Clause, clauses
 from assistant.lexicon import Lexicon
@@ -31,6 +35,8 @@ class FeatureSpec:
     elsewhere: dict[str, re.Pattern[str]]  # patterns looked for in the reply's other clauses
     here: dict[str, re.Pattern[str]]  # patterns looked for in the clause and just before it
     words: Callable[[str], list[str]] | None = None  # the segmenter, when words are features too
+    # pattern -> an `elsewhere` pattern every match of it holds: looked for only where that is found
+    needs: dict[str, str] | None = None
 
     @classmethod
     def from_config(cls, config: dict, lexicon: Lexicon, where: str, segment=None) -> FeatureSpec:
@@ -51,69 +57,189 @@ class FeatureSpec:
                     tokenizer.add_word(word)
                 segment = lambda text: [w for w in tokenizer.cut(text, HMM=False) if w]  # noqa: E731
             words = segment
-        return cls(int(config["hash_bits"]), (int(lo), int(hi)), compiled["elsewhere"], compiled["here"], words)
+        needs = dict(config.get("needs") or {})
+        unknown = [f"{a}: {b}" for a, b in needs.items() if b not in compiled["elsewhere"]]
+        if unknown:
+            from assistant.errors import RuleFileError
+
+            raise RuleFileError(f"{where}: needs must name an elsewhere pattern ({', '.join(unknown)})")
+        return cls(int(config["hash_bits"]), (int(lo), int(hi)), compiled["elsewhere"], compiled["here"], words, needs)
+
+    def found(self, patterns: dict[str, re.Pattern[str]], text: str) -> list[str]:
+        """The names of `patterns` found in `text`; one whose needed pattern is not found there
+        is not looked for (it cannot match)."""
+        out: list[str] = []
+        seen: dict[str, bool] = {}  # what is known to be found in `text` or not
+        for name, pattern in patterns.items():
+            needed = self.needs.get(name) if self.needs else None
+            if needed is not None:
+                if needed not in seen:
+                    seen[needed] = bool(self.elsewhere[needed].search(text))
+                if not seen[needed]:
+                    continue
+            found = bool(pattern.search(text))
+            if patterns is self.elsewhere:
+                seen[name] = found
+            if found:
+                out.append(name)
+        return out
 
 
-_FACT, _CROSS, _WORD = 101, 211, 307  # crc32 seeds that keep the feature families apart
+_FACT, _CROSS, _WORD = 101, 211, 307  # seeds that keep the feature families apart
+_PRIME = np.uint64(0x100000001B3)  # FNV-1a's 64-bit prime: one character folded into an n-gram's hash
+_BASIS = np.uint64(0xCBF29CE484222325)
+_SPREAD = np.uint64(0x9E3779B97F4A7C15)  # Fibonacci hashing: the top bits of hash * this pick the bucket
 
 
-def _ngram_hashes(s: str, lo: int, hi: int, seed: int = 0) -> list[int]:
-    """crc32 of every character n-gram of `s` (lo <= n <= hi), n-grams of each length hashed from
-    their own seed: computed on one UTF-32 encoding of `s`, without building a string per n-gram."""
-    data = s.encode("utf-32-le")
-    crc = zlib.crc32
-    out: list[int] = []
-    for n in range(lo, hi + 1):
-        width = 4 * n
-        start = seed + n
-        out.extend(crc(data[i : i + width], start) for i in range(0, len(data) - width + 4, 4))
-    return out
+def _buckets(hashes: np.ndarray, bits: int) -> np.ndarray:
+    return (hashes * _SPREAD) >> np.uint64(64 - bits)
+
+
+def _seed(name: str, family: int) -> int:
+    return (zlib.crc32(name.encode(), family) << 32) | zlib.crc32(name.encode(), family + 1)
+
+
+_FACT_SEEDS: dict[str, int] = {}  # the fact names are few and fixed: each hashed once
+
+
+def _fact_seed(name: str) -> int:
+    seed = _FACT_SEEDS.get(name)
+    if seed is None:
+        seed = _FACT_SEEDS[name] = _seed(name, _FACT)
+    return seed
+
+
+def _sorted_unique(keys: np.ndarray) -> np.ndarray:
+    """np.unique for a few hundred keys, at half its cost (no inverse, no checks)."""
+    keys = np.sort(keys)
+    if len(keys) > 1:
+        keep = np.empty(len(keys), dtype=bool)
+        keep[0] = True
+        np.not_equal(keys[1:], keys[:-1], out=keep[1:])
+        keys = keys[keep]
+    return keys
+
+
+def _ngram_hashes(codes: np.ndarray, owner: np.ndarray, lo: int, hi: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """64-bit hashes of every character n-gram (lo <= n <= hi) of the code points `codes` that
+    does not cross from one clause into the next (`owner`: the clause of each character), all
+    clauses at once: (hashes, owning clause, hashes of the character pairs by their first position)."""
+    out, owners = [], []
+    h = np.full(len(codes), _BASIS, dtype=np.uint64)
+    pairs = np.zeros(0, dtype=np.uint64)
+    for n in range(1, hi + 1):
+        h = (h[: len(codes) - n + 1] ^ codes[n - 1 :]) * _PRIME
+        same = owner[: len(h)] == owner[n - 1 :]
+        if n == 2:
+            pairs = np.where(same, h, np.uint64(0))
+        if n >= lo:
+            out.append(h[same])
+            owners.append(owner[: len(h)][same])
+    return np.concatenate(out), np.concatenate(owners), pairs
 
 
 @dataclass(frozen=True)
 class ReplyFeatures:
     parts: list[Clause]  # the reply's clauses
     skeletons: list[str]  # each clause in matching form
-    rows: list[list[int]]  # hashed feature indices, one list per clause
+    index: np.ndarray  # hashed feature indices, clause by clause, each clause's sorted and unique
+    starts: np.ndarray  # where each clause's features begin in `index`
+
+    @property
+    def rows(self) -> list[list[int]]:
+        """The feature indices of each clause (for training)."""
+        bounds = [*self.starts.tolist(), len(self.index)]
+        return [self.index[a:b].tolist() for a, b in zip(bounds, bounds[1:])]
 
 
 def reply_features(text: str, spec: FeatureSpec) -> ReplyFeatures:
     """The clauses of a staff reply and the features of each, in its reply."""
-    parts = clauses(text)
-    skeletons = [normalise(p.text(text)).skeleton for p in parts]
-    mask = (1 << spec.hash_bits) - 1
-    lo, hi = spec.char_ngrams
+    return replies_features([text], spec)[0]
+
+
+def _clause_facts(parts: list[Clause], skeletons: list[str], spec: FeatureSpec) -> list[tuple[list[str], list[str]]]:
+    """For each clause of one reply: (the reply facts, crossed with its character pairs; the
+    position and length facts)."""
     n = len(parts)
     # what each clause does by itself; a clause's context is what its neighbours do
-    does = [[name for name, p in spec.elsewhere.items() if p.search(s)] for s in skeletons] if n > 1 else [[]]
-    crc = zlib.crc32
-    rows = []
+    does = [spec.found(spec.elsewhere, s) for s in skeletons] if n > 1 else [[]]
+    out = []
     for k, own in enumerate(skeletons):
         facts = sorted({f"e:{name}" for j in range(max(0, k - NEIGHBOURS), min(n, k + NEIGHBOURS + 1)) if j != k for name in does[j]})
         if spec.here:
             before = skeletons[k - 1][-8:] + "，" if k else ""
-            facts += [f"h:{name}" for name, p in spec.here.items() if p.search(before + own)]
+            facts += [f"h:{name}" for name in spec.found(spec.here, before + own)]
         if parts[k].quoted:
             facts.append("h:quoted")
-        facts.append("pos:" + ("only" if n == 1 else "first" if k == 0 else "last" if k == n - 1 else "mid"))
-        facts.append(f"clauses:{min(n, 5)}")
-        marked = f"^{own}$"
-        hashes = _ngram_hashes(marked, lo, hi)
-        fact_seeds = [crc(f.encode(), _FACT) for f in facts]
-        hashes += fact_seeds
-        pairs = marked.encode("utf-32-le")
-        for seed in fact_seeds[:-2]:  # the reply facts (not position and length) crossed with the clause's pairs
-            hashes.extend(crc(pairs[i : i + 8], seed ^ _CROSS) for i in range(0, len(pairs) - 4, 4))
-        if spec.words is not None:
-            words = ["^", *spec.words(own), "$"]
-            hashes.extend(crc(w.encode(), _WORD) for w in words[1:-1])
-            hashes.extend(crc(f"{a}|{b}".encode(), _WORD + 1) for a, b in zip(words, words[1:]))
-        rows.append(sorted({h & mask for h in hashes}))
-    return ReplyFeatures(parts, skeletons, rows)
+        where = "only" if n == 1 else "first" if k == 0 else "last" if k == n - 1 else "mid"
+        out.append((facts, [f"pos:{where}", f"clauses:{min(n, 5)}"]))
+    return out
+
+
+def replies_features(texts: Sequence[str], spec: FeatureSpec) -> list[ReplyFeatures]:
+    """reply_features of many replies, hashed together: numpy's cost per call is paid once for
+    the lot, not once per reply (check_many reads its replies in chunks)."""
+    split = [clauses(text) for text in texts]
+    skeletons = [[normalise(p.text(text)).skeleton for p in parts] for text, parts in zip(texts, split)]
+    marked = [f"^{own}$" for one in skeletons for own in one]
+    total = len(marked)
+    empty = np.zeros(0, dtype=np.int64)
+    if not total:
+        return [ReplyFeatures(parts, sk, empty, empty) for parts, sk in zip(split, skeletons)]
+    lo, hi = spec.char_ngrams
+    lengths = np.array([len(m) for m in marked])
+    codes = np.frombuffer("".join(marked).encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
+    owner = np.repeat(np.arange(total), lengths)
+    hashes, owners, pairs = _ngram_hashes(codes, owner, lo, hi)
+    # facts, one hash each; the reply facts crossed with the clause's character pairs
+    fact_hashes: list[int] = []
+    fact_owners: list[int] = []
+    crossed_seeds: list[int] = []
+    crossed_owners: list[int] = []
+    clause = 0
+    for parts, one in zip(split, skeletons):
+        for crossed, plain in _clause_facts(parts, one, spec) if parts else ():
+            for fact in crossed:
+                seed = _fact_seed(fact)
+                crossed_seeds.append(seed ^ _CROSS)
+                crossed_owners.append(clause)
+                fact_hashes.append(seed)
+                fact_owners.append(clause)
+            for fact in plain:
+                fact_hashes.append(_fact_seed(fact))
+                fact_owners.append(clause)
+            if spec.words is not None:
+                words = ["^", *spec.words(marked[clause][1:-1]), "$"]
+                for w in [*words[1:-1], *(f"{a}|{b}" for a, b in zip(words, words[1:]))]:
+                    fact_hashes.append(_seed(w, _WORD))
+                    fact_owners.append(clause)
+            clause += 1
+    families = [hashes, np.array(fact_hashes, dtype=np.uint64)]
+    owner_families = [owners, np.array(fact_owners, dtype=np.int64)]
+    if crossed_seeds:
+        who = np.array(crossed_owners, dtype=np.int64)
+        width = lengths[who] - 1  # a clause's pairs: one fewer than its marked characters
+        first = (np.cumsum(lengths) - lengths)[who]  # where its pairs begin in `pairs`
+        at = np.repeat(first - (np.cumsum(width) - width), width) + np.arange(int(width.sum()))
+        families.append((pairs[at] ^ np.repeat(np.array(crossed_seeds, dtype=np.uint64), width)) * _PRIME)
+        owner_families.append(np.repeat(who, width))
+    all_owners = np.concatenate(owner_families).astype(np.uint64)
+    keys = _sorted_unique((all_owners << np.uint64(spec.hash_bits)) | _buckets(np.concatenate(families), spec.hash_bits))
+    index = (keys & np.uint64((1 << spec.hash_bits) - 1)).astype(np.int64)
+    starts = np.searchsorted((keys >> np.uint64(spec.hash_bits)).astype(np.int64), np.arange(total + 1))
+    out = []
+    clause = 0
+    for parts, one in zip(split, skeletons):
+        lo_at, hi_at = starts[clause], starts[clause + len(parts)]
+        out.append(ReplyFeatures(parts, one, index[lo_at:hi_at], starts[clause : clause + len(parts)] - lo_at))
+        clause += len(parts)
+    return out
 
 
 def message_features(text: str, hash_bits: int, char_ngrams: Sequence[int]) -> list[int]:
     """The features of a resident's message as a whole (what it shows does not need its clauses)."""
     lo, hi = char_ngrams
-    mask = (1 << hash_bits) - 1
-    return sorted({h & mask for h in _ngram_hashes(f"^{normalise(text).skeleton}$", lo, hi)})
+    marked = f"^{normalise(text).skeleton}$"
+    codes = np.frombuffer(marked.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
+    hashes, _, _ = _ngram_hashes(codes, np.zeros(len(codes), dtype=np.int64), lo, hi)
+    return np.unique(_buckets(hashes, hash_bits)).astype(np.int64).tolist()
