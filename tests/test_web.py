@@ -59,6 +59,34 @@ def test_web_check_highlight_rewrite_and_pass(page):
     assert text.startswith("王先生您好，") and "改天" not in text
 
 
+def test_web_shows_the_rewrite_as_a_change_and_applies_it(page, tmp_path):
+    """The rewrite is shown against the draft: the dismissal and the excuse struck through, what
+    the rewrite adds marked, the fact the resident needs kept as written; one click applies it
+    and the check passes."""
+    draft = "这个我们管不了，您自己想想办法吧，电梯维修电话是88886666，现在太忙了。"
+    page.get_by_test_id("draft-input").fill(draft)
+    page.get_by_test_id("check-button").click()
+    page.get_by_test_id("verdict").wait_for()
+    assert page.get_by_test_id("verdict").get_attribute("data-verdict") == "block"
+    view = page.get_by_test_id("rewrite-changes")
+    dropped = "".join(view.get_by_test_id("rewrite-dropped").all_inner_texts())
+    added = "".join(view.get_by_test_id("rewrite-added").all_inner_texts())
+    kept = "".join(view.get_by_test_id("rewrite-kept").all_inner_texts())
+    for residue in ("管不了", "想想办法", "太忙了"):
+        assert residue in dropped and residue not in kept + added
+    assert "88886666" in kept  # the fact stays, as written
+    assert added  # the rewrite says something of its own (ownership, a time)
+    struck = view.get_by_test_id("rewrite-dropped").first.evaluate("e => getComputedStyle(e).textDecorationLine")
+    assert "line-through" in struck
+    # what is kept and added, read in order, is the rewrite itself
+    pieces = view.locator("[data-testid=rewrite-kept], [data-testid=rewrite-added]").all_inner_texts()
+    assert "".join(pieces) == page.get_by_test_id("rewrite-result").inner_text()
+    page.screenshot(path=str(tmp_path / "rewrite-change.png"), full_page=True)
+    page.get_by_test_id("apply-rewrite").click()
+    page.wait_for_function("document.querySelector('[data-testid=verdict]').dataset.verdict === 'pass'")
+    assert "88886666" in page.get_by_test_id("draft-input").input_value()
+
+
 def test_web_shows_where_a_finding_came_from(page):
     """A clause the lexicon has no wording for is read by the model: the page says so, with its
     confidence, beside the lexicon's own finding."""

@@ -92,6 +92,74 @@ function renderPositives(report) {
   }
 }
 
+// The rewrite as a change against the draft: what it drops struck through, what it adds marked,
+// the facts it keeps as written. A longest common subsequence over code points, then short
+// coincidences (a shared 的 or 您 between two different sentences) folded into the change, so
+// that what reads as kept was really kept.
+const MIN_KEPT = 3;
+
+function changes(before, after) {
+  const a = Array.from(before), b = Array.from(after);
+  const n = a.length, m = b.length;
+  if (n * m > 4000000) return [["drop", before], ["add", after]];
+  const width = m + 1;
+  const lcs = new Uint16Array((n + 1) * width);
+  for (let i = n - 1; i >= 0; i--) {
+    for (let j = m - 1; j >= 0; j--) {
+      lcs[i * width + j] = a[i] === b[j] ? lcs[(i + 1) * width + j + 1] + 1
+        : Math.max(lcs[(i + 1) * width + j], lcs[i * width + j + 1]);
+    }
+  }
+  const ops = [];
+  const push = (op, ch) => {
+    const top = ops[ops.length - 1];
+    if (top && top[0] === op) top[1] += ch; else ops.push([op, ch]);
+  };
+  let i = 0, j = 0;
+  while (i < n && j < m) {
+    if (a[i] === b[j]) { push("keep", a[i]); i++; j++; }
+    else if (lcs[(i + 1) * width + j] >= lcs[i * width + j + 1]) push("drop", a[i++]);
+    else push("add", b[j++]);
+  }
+  while (i < n) push("drop", a[i++]);
+  while (j < m) push("add", b[j++]);
+  // a short run kept between changes is a coincidence: drop it and add it again
+  const out = [];
+  for (let k = 0; k < ops.length; k++) {
+    const [op, text] = ops[k];
+    const between = k > 0 && k < ops.length - 1;
+    if (op === "keep" && between && Array.from(text.replace(/[，。！？、,.!?\s]/g, "")).length < MIN_KEPT) {
+      out.push(["drop", text], ["add", text]);
+    } else out.push([op, text]);
+  }
+  // gather each stretch of changes: everything dropped, then everything added
+  const merged = [];
+  let dropped = "", added = "";
+  const flush = () => {
+    if (dropped) merged.push(["drop", dropped]);
+    if (added) merged.push(["add", added]);
+    dropped = added = "";
+  };
+  for (const [op, text] of out) {
+    if (op === "drop") dropped += text;
+    else if (op === "add") added += text;
+    else { flush(); merged.push(["keep", text]); }
+  }
+  flush();
+  return merged;
+}
+
+function renderRewrite(report) {
+  const box = $("rewrite");
+  box.replaceChildren();
+  for (const [op, text] of changes(report.text, report.rewrite)) {
+    if (op === "keep") box.append(el("span", { class: "kept", "data-testid": "rewrite-kept", text }));
+    else if (op === "drop") box.append(el("del", { "data-testid": "rewrite-dropped", title: "改写删去", text }));
+    else box.append(el("ins", { "data-testid": "rewrite-added", title: "改写加上", text }));
+  }
+  $("rewrite-result").textContent = report.rewrite;
+}
+
 function render(report) {
   last = report;
   $("result").classList.remove("hidden");
@@ -105,7 +173,7 @@ function render(report) {
   renderPositives(report);
   const rewriting = report.findings.length > 0;
   $("rewrite-block").classList.toggle("hidden", !rewriting);
-  $("rewrite").textContent = rewriting ? report.rewrite : "";
+  if (rewriting) renderRewrite(report); else { $("rewrite").replaceChildren(); $("rewrite-result").textContent = ""; }
   document.dispatchEvent(new CustomEvent("huashu:checked", { detail: report }));
 }
 
