@@ -25,6 +25,7 @@ from assistant.checker import Checker
 from assistant.coach import Coach
 from assistant.errors import RuleFileError
 from assistant.report import Report
+from assistant.timing import local_now
 
 log = logging.getLogger("huashu")
 RECYCLE_AFTER = 200_000
@@ -115,8 +116,10 @@ class LiveEngine:
         return self.coach
 
     def check(self, checker: Checker, text: str, disabled_rules=(), disabled_categories=()) -> CachedReport:
-        """The report for `text` from `checker`, from the cache when it was asked before."""
-        key = (text, tuple(sorted(disabled_rules)), tuple(sorted(disabled_categories)))
+        """The report for `text` from `checker`, from the cache when it was asked before within
+        the same hour (a report promises times worked out from now: an older one may promise the past)."""
+        hour = local_now().strftime("%Y-%m-%d %H")
+        key = (text, tuple(sorted(disabled_rules)), tuple(sorted(disabled_categories)), hour)
         cached = self.cache.get(key)
         if cached is None:
             cached = CachedReport(

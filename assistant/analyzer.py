@@ -21,10 +21,12 @@ from assistant.report import Finding, Positive
 from assistant.rules import Hit, build_matchers
 from assistant.rules.prefilter import COMMON_CHARACTERS, Prefilter
 from assistant.segment import WordBounds
+from assistant.timing import TIME_SLOT
 
 _GROUP_RANK = {"forbidden": 0, "disliked": 1, "liked": 2}
 _ADDRESS = {"P1", "P2"}  # a clause that is only a name or a greeting
 _PLACEHOLDER = re.compile(r"\{(\w+)\}")
+_TIME = TIME_SLOT.strip("{}")
 
 
 @dataclass(slots=True)
@@ -36,12 +38,13 @@ class Analysis:
 
 
 def suggestions_for(entry: Entry, groups: dict[str, str], limit: int = 3) -> tuple[str, ...]:
-    """The entry's rewrites whose placeholders this match can fill, filled in."""
+    """The entry's rewrites whose placeholders this match can fill, filled in; the time slot
+    ({time}) stays for the report to fill with a time that has not passed (timing.timed)."""
     out = []
     for template in entry.rewrites:
-        names = _PLACEHOLDER.findall(template)
+        names = [n for n in _PLACEHOLDER.findall(template) if n != _TIME]
         if all(groups.get(n) for n in names):
-            text = _PLACEHOLDER.sub(lambda m: groups[m.group(1)], template)
+            text = _PLACEHOLDER.sub(lambda m: m.group(0) if m.group(1) == _TIME else groups[m.group(1)], template)
             if text not in out:
                 out.append(text)
         if len(out) == limit:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
+from dataclasses import replace
 from datetime import datetime
 from functools import cached_property, partial
 from itertools import chain, islice
@@ -24,7 +25,7 @@ from assistant.report import Report
 from assistant.compose import Composer
 from assistant.scoring import score_of
 from assistant.segment import WordBounds
-from assistant.timing import local_now
+from assistant.timing import TIME_SLOT, local_now, timed
 
 PARALLEL_FROM = 2000  # check_many spreads over every core from this many texts on
 CHUNK = 256  # texts per task sent to a worker
@@ -90,18 +91,20 @@ class Checker:
         return self.component.analyzer.analyse(text, WordBounds(text, self.tokenizer.words), skip=skip, reading=reading)
 
     @staticmethod
-    def _finish(text: str, analysis: Analysis, rewrite: str) -> Report:
-        findings = tuple(f for f, _ in analysis.findings)
+    def _finish(text: str, analysis: Analysis, rewrite: str, now: datetime) -> Report:
+        findings = tuple(
+            replace(f, suggestions=tuple(timed(s, now) for s in f.suggestions)) if any(TIME_SLOT in s for s in f.suggestions) else f
+            for f, _ in analysis.findings
+        )
         positives = tuple(analysis.positives)
         score, verdict = score_of(findings, positives)
         return Report(text=text, verdict=verdict, score=score, findings=findings, positives=positives, rewrite=rewrite)
 
     def _report(self, text: str, skip: Callable[[Entry], bool] | None = None, now: datetime | None = None) -> Report:
         analysis = self._analysis(text, skip)
-        rewrite = self.composer.compose(
-            text, analysis, lambda t: self.analyse(t, skip), now or local_now(), use_model=skip is None
-        )
-        return self._finish(text, analysis, rewrite)
+        now = now or local_now()
+        rewrite = self.composer.compose(text, analysis, lambda t: self.analyse(t, skip), now, use_model=skip is None)
+        return self._finish(text, analysis, rewrite, now)
 
     def doc(self, text: str):
         """The spaCy Doc of `text`, findings on doc.spans["huashu"], for callers who work with
@@ -160,8 +163,9 @@ class Checker:
         rewrites: list[str | None] = [None] * len(texts)
         steps = {}
         waiting: dict[int, str] = {}
+        moments = [now or local_now() for _ in texts]
         for i, (text, analysis) in enumerate(zip(texts, analyses)):
-            steps[i] = self.composer.composing(text, analysis, now or local_now())
+            steps[i] = self.composer.composing(text, analysis, moments[i])
             try:
                 waiting[i] = next(steps[i])
             except StopIteration as done:
@@ -175,7 +179,7 @@ class Checker:
                     waiting[i] = steps[i].send(found)
                 except StopIteration as done:
                     rewrites[i] = done.value
-        return [self._finish(text, a, rw) for text, a, rw in zip(texts, analyses, rewrites, strict=True)]
+        return [self._finish(*row) for row in zip(texts, analyses, rewrites, moments, strict=True)]
 
 def _check_chunk(checker: Checker, texts: list[str], now: datetime | None = None) -> list[Report]:
     out = []

@@ -9,11 +9,13 @@ and the full analysis on doc.user_data["huashu"].
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from pathlib import Path
 
 from assistant.analyzer import Analyzer
 from assistant.lexicon import Entry, load_lexicon
 from assistant.segment import BOUNDS_KEY, TEXT_KEY, Segmenter
+from assistant.timing import local_now, timed
 
 SPANS_KEY = "huashu"
 POSITIVES_KEY = "huashu_positive"
@@ -41,6 +43,10 @@ class HuashuComponent:
         if bounds is None:
             bounds = sorted({t.idx for t in doc} | {t.idx + len(t.text) for t in doc} | {0})
         analysis = self.analyzer.analyse(text, bounds, skip=skip)
+        now = local_now()
+        analysis.findings = [
+            (replace(f, suggestions=tuple(timed(s, now) for s in f.suggestions)), hit) for f, hit in analysis.findings
+        ]
         spans = []
         for finding, _hit in analysis.findings:
             span = doc.char_span(finding.start, finding.end, label=finding.category, alignment_mode="expand")

@@ -51,6 +51,16 @@ def clock(hour: int) -> str:
     return f"{period}{chinese_number(hour - 12)}点"
 
 
+TIME_SLOT = "{time}"  # in a lexicon rewrite: the time it promises, worked out when the report is made
+SUGGESTED_HOURS = 2  # how far ahead a suggestion's promised time lies
+
+
+def timed(text: str, now: datetime) -> str:
+    """`text` with its time slot filled: a time that has not passed at `now` (a suggestion
+    written "今天下午五点前" would promise the past when checked at 19:00)."""
+    return text.replace(TIME_SLOT, promise_time(now, hours=SUGGESTED_HOURS)) if TIME_SLOT in text else text
+
+
 def promise_time(now: datetime, *, minutes: int | None = None, hours: int | None = None) -> str:
     """How soon, said concretely: within `minutes`, or a clock time `hours` from `now`."""
     if minutes is not None:

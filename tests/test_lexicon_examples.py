@@ -7,10 +7,15 @@ from __future__ import annotations
 
 import pytest
 
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
 from assistant.lexicon import load_lexicon
+from assistant.timing import default_timezone, timed
 from tests.conftest import strip_marker
 
 LEXICON = load_lexicon()
+NOW = datetime(2026, 3, 4, 19, 0, tzinfo=ZoneInfo(default_timezone()))  # after office hours: no suggestion may promise today
 FLAG_CASES = [
     pytest.param(entry, ex, id=f"{entry.id}-flag{i}") for entry in LEXICON.entries for i, ex in enumerate(entry.examples.flag)
 ]
@@ -28,13 +33,14 @@ def _items(report, entry):
 @pytest.mark.parametrize("entry,example", FLAG_CASES)
 def test_lexicon_flag_example(checker, entry, example):
     text, span = strip_marker(example.text)
-    hits = _items(checker.check(text), entry)
+    hits = _items(checker.check(text, now=NOW), entry)
     assert [(h.start, h.end) for h in hits] == [span], f"{entry.id}: {text}"
     if not entry.is_finding:
         return
     finding = hits[0]
     if example.fix:
-        assert example.fix in finding.suggestions
+        assert timed(example.fix, NOW) in finding.suggestions
+    assert not any("{" in s or "今天" in s for s in finding.suggestions), finding.suggestions
     for suggestion in finding.suggestions:
         fixed = text[: span[0]] + suggestion + text[span[1] :]
         assert not _items(checker.check(fixed), entry), f"suggestion re-triggers {entry.id}: {fixed}"
