@@ -62,11 +62,15 @@ class MoveSpec(_Strict):
 
 class ComposeSpec(_Strict):
     residue_threshold: float = Field(ge=0, le=1)
+    fact: str
+    fact_residue_threshold: float = Field(ge=0, le=1)
     residue: list[str]
     address: str
     matter_lead: list[str]
     matter_time: list[str]
     matter_end: list[str]
+    matter_pointer: list[str]
+    matter_owner: list[str]
     answers_by: str
     moves: dict[str, MoveSpec]
     priority: list[str]
@@ -109,6 +113,7 @@ class Composer:
         self.spec = spec
         self.reader = reader
         self.residue = [lexicon.compile(p, f"{where}: residue", ComposeError) for p in spec.residue]
+        self.fact = lexicon.compile(spec.fact, f"{where}: fact", ComposeError)
         self.address = re.compile(spec.address)
         self.matter_lead = frozenset(spec.matter_lead)
         self.matter_time = frozenset(spec.matter_time)
@@ -144,7 +149,7 @@ class Composer:
             skeleton = normalise(part.text(original)).skeleton
             if any(p.search(skeleton) for p in self.residue):
                 drop.add(k)
-            elif probabilities is not None and probabilities[k] >= self.spec.residue_threshold:
+            elif probabilities is not None and probabilities[k] >= self._residue_threshold(skeleton):
                 drop.add(k)
         # a quotation inside a dropped clause goes with it
         for k, part in enumerate(parts):
@@ -152,6 +157,11 @@ class Composer:
                 if all(j in drop for j in (k - 1, k + 1) if 0 <= j < len(parts)):
                     drop.add(k)
         return drop
+
+    def _residue_threshold(self, skeleton: str) -> float:
+        """A clause that tells the resident something concrete (a time, a place, a number, what
+        to do) is dropped only when the residue model is surer: losing a fact costs more."""
+        return self.spec.fact_residue_threshold if self.fact.search(skeleton) else self.spec.residue_threshold
 
     def _address(self, original: str, parts: list[Clause], analysis: Analysis) -> tuple[str, int]:
         """The leading form of address as written, and how many clauses it takes (0 or 1)."""
@@ -178,6 +188,17 @@ class Composer:
             return original[first.start : first.end], 1
         return original[first.start : end], 0
 
+    @staticmethod
+    def _matter_sources(parts: list[Clause], drop: set[int], problems: dict[int, int], taken: int) -> dict[int, int]:
+        """The dropped clauses the matter may come from, each with where its problem's words start
+        (a residue clause: nowhere, it may be named whole): the problem clauses first, then
+        the residue (电梯昨天刚保养过 beside a denial still names the 电梯)."""
+        sources = {k: at for k, at in sorted(problems.items()) if k >= taken}
+        for k in sorted(drop):
+            if k >= taken and k not in sources and not parts[k].quoted:
+                sources[k] = parts[k].end - parts[k].start
+        return sources
+
     def _matter(self, original: str, parts: list[Clause], problems: dict[int, int], kept_text: str) -> str:
         """What the first problem clause that names one is about: its opening words before the
         problem's own words, up to the first word about the speaker, the resident, a time or a
@@ -186,7 +207,7 @@ class Composer:
         if self.words is None:
             return ""
         squashed = normalise(kept_text).skeleton
-        for k, problem_at in sorted(problems.items()):
+        for k, problem_at in problems.items():
             text = normalise(parts[k].text(original).strip())
             words = self.words(text.skeleton)
             i = start = 0
@@ -196,22 +217,38 @@ class Composer:
                     break
                 start += len(words[i])
                 i += 1
+            if i + 2 < len(words) and words[i] in self.spec.matter_owner and words[i + 1] == "的":
+                start += len(words[i]) + 1  # 我们的配电箱: whose it is is not the matter
+                i += 2
             end = sum(len(w) for w in words[:i])
-            while i < len(words) and words[i] not in self.matter_end and not words[i].startswith(("不", "没")):
-                end += len(words[i])
+            while i < len(words):
+                word = words[i]
+                if end > start and word in self.spec.matter_pointer:
+                    # 电梯那个异响, 3栋西边那棵香樟: a pointer inside the matter goes on with it,
+                    # unless it only says what kind of thing the matter is (滴水到楼下这种技术问题)
+                    if any(w.endswith(_KINDS) for w in words[i + 1 : i + 4]):
+                        break
+                    step = 2 if i + 1 < len(words) and len(words[i + 1]) == 1 and is_han(words[i + 1]) else 1
+                    end += sum(len(w) for w in words[i : i + step])
+                    i += step
+                    continue
+                if word in self.matter_end or word.startswith(("不", "没")):
+                    break
+                end += len(word)
                 i += 1
-            if i == len(words):  # a clause with no subject of its own (改天再聊) names no matter
+            if i == len(words) or end <= start:  # no subject of its own (改天再聊, 我们也没办法): no matter
                 continue
             lo, hi = text.to_original(start, end)
             clause = parts[k].text(original).strip()
-            if hi > problem_at or hi > 0.75 * len(clause):
+            hi = min(hi, problem_at)  # the matter ends where the problem's words begin (这个月物业费|减免不了)
+            if hi <= lo or hi > 0.75 * len(clause):
                 continue
             head = _TRAILING.sub("", clause[lo:hi])
             if not 2 <= len(head) <= 16 or not all(is_han(c) or c.isalnum() for c in head):
                 continue
             if normalise(head).skeleton in squashed:
                 return ""
-            return head if head.endswith(("事", "问题", "情况", "問題", "情況")) else head + "的事"
+            return head if head.endswith(_KINDS) else head + "的事"
         return ""
 
     def _plan(
@@ -239,7 +276,7 @@ class Composer:
         return Plan(
             address=address,
             kept=runs,
-            matter=self._matter(original, parts, {k: v for k, v in problems.items() if k >= taken}, kept_text),
+            matter=self._matter(original, parts, self._matter_sources(parts, drop, problems, taken), kept_text),
             categories=frozenset(f.category for f, _ in analysis.findings),
             has_answer_time=bool(self.answers_by.search(normalise(kept_text).skeleton)),
             polite=any(p.category == "P2" for p in analysis.positives) and bool(runs),
@@ -335,6 +372,9 @@ class Composer:
                 if words and (words in text or text in words):
                     hit.add(k)
         return hit
+
+
+_KINDS = ("事", "问题", "情况", "事情", "問題", "情況")  # nouns that only say what kind of thing
 
 
 def _greeting(address: str) -> str:
