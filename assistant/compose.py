@@ -58,6 +58,7 @@ class MoveSpec(_Strict):
     categories: list[str]
     hours: int = Field(ge=1, le=72)
     say: str
+    say_contact: str | None = None  # when the problem named whom to go to: {contact}
 
 
 class ComposeSpec(_Strict):
@@ -72,6 +73,7 @@ class ComposeSpec(_Strict):
     matter_pointer: list[str]
     matter_owner: list[str]
     answers_by: str
+    contact: str
     moves: dict[str, MoveSpec]
     priority: list[str]
     apology: str
@@ -87,6 +89,7 @@ class Move:
     categories: frozenset[str]
     hours: int
     say: str
+    say_contact: str | None = None
 
 
 @dataclass(slots=True)
@@ -99,6 +102,7 @@ class Plan:
     categories: frozenset[str]
     has_answer_time: bool  # a kept clause already promises an answer by a time
     polite: bool = False  # the reply already greets or thanks (您好, 谢谢): no second opening
+    contact: str = ""  # whom the problem sent the resident to (2号门岗, 燃气公司): staff contact them
 
 
 class Composer:
@@ -114,6 +118,10 @@ class Composer:
         self.reader = reader
         self.residue = [lexicon.compile(p, f"{where}: residue", ComposeError) for p in spec.residue]
         self.fact = lexicon.compile(spec.fact, f"{where}: fact", ComposeError)
+        self.contact = lexicon.compile(spec.contact, f"{where}: contact", ComposeError)
+        if "who" not in self.contact.groupindex:
+            raise ComposeError(f"{where}: contact must capture (?P<who>...)")
+        self.contact_categories = frozenset(c for m in spec.moves.values() if m.say_contact for c in m.categories)
         self.address = re.compile(spec.address)
         self.matter_lead = frozenset(spec.matter_lead)
         self.matter_time = frozenset(spec.matter_time)
@@ -123,7 +131,10 @@ class Composer:
         unknown = [m for m in spec.priority if m not in spec.moves] + [m for m in spec.moves if m not in spec.priority]
         if unknown:
             raise ComposeError(f"{where}: priority and moves must name the same moves ({', '.join(unknown)})")
-        self.moves = [Move(n, frozenset(spec.moves[n].categories), spec.moves[n].hours, spec.moves[n].say) for n in spec.priority]
+        self.moves = [
+            Move(n, frozenset(spec.moves[n].categories), spec.moves[n].hours, spec.moves[n].say, spec.moves[n].say_contact)
+            for n in spec.priority
+        ]
 
     # ---- roles -------------------------------------------------------------------------------
 
@@ -229,6 +240,9 @@ class Composer:
                     if any(w.endswith(_KINDS) for w in words[i + 1 : i + 4]):
                         break
                     step = 2 if i + 1 < len(words) and len(words[i + 1]) == 1 and is_han(words[i + 1]) else 1
+                    after = words[i + step] if i + step < len(words) else ""
+                    if not after or after in self.matter_end or after.startswith(("不", "没")):
+                        break  # 快递柜这个|我不懂: the pointer points back, the matter is over
                     end += sum(len(w) for w in words[i : i + step])
                     i += step
                     continue
@@ -280,7 +294,20 @@ class Composer:
             categories=frozenset(f.category for f, _ in analysis.findings),
             has_answer_time=bool(self.answers_by.search(normalise(kept_text).skeleton)),
             polite=any(p.category == "P2" for p in analysis.positives) and bool(runs),
+            contact=self._contact(original, parts, analysis),
         )
+
+    def _contact(self, original: str, parts: list[Clause], analysis: Analysis) -> str:
+        """Whom a reply that sends the resident elsewhere (F04) names, in any clause with a
+        problem: the staff member contacts them instead (找运营商 -> 我来帮您联系运营商)."""
+        if not any(f.category in self.contact_categories for f, _ in analysis.findings):
+            return ""
+        for finding, _ in analysis.findings:  # where it names them: any clause with a problem
+            for k in clause_index(parts, finding.start, finding.end):
+                m = self.contact.search(normalise(parts[k].text(original)).skeleton)
+                if m:
+                    return m.group("who")
+        return ""
 
     # ---- writing -----------------------------------------------------------------------------
 
@@ -292,7 +319,8 @@ class Composer:
         move = self._move(plan.categories)
         commitment = ""
         if not plan.has_answer_time:
-            commitment = move.say.format(matter=plan.matter, time=promise_time(now, hours=move.hours))
+            say = move.say_contact if plan.contact and move.say_contact else move.say
+            commitment = say.format(matter=plan.matter, contact=plan.contact, time=promise_time(now, hours=move.hours))
         opening = self.spec.apology if plan.categories & set(self.spec.apology_for) else self.spec.thanks
         if plan.polite:
             opening = ""  # the original's own greeting and thanks set the tone

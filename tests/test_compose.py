@@ -107,16 +107,52 @@ def test_default_time_follows_huashu_timezone(checker, monkeypatch):
 @pytest.mark.skipif(not (SHARED / "eval" / "rewrite-dev.jsonl").exists(), reason="../shared/eval is not beside this checkout")
 def test_rewrite_dev_judged_good():
     """bench/rewrite_eval.py on the shared rewrite set, with a margin below what it measures
-    (0.84 on 2026-12-06), and no clean row changed."""
+    (0.87 on 2026-12-06, second session), and no clean row changed."""
     from bench.rewrite_eval import EVAL, check_rows, judge, read_rows
 
     rows = read_rows(EVAL / "rewrite-dev.jsonl")
     summary = judge(rows, check_rows(rows))
     assert summary["clean_rows_changed"] == 0
-    assert summary["good_rate"] >= 0.78, summary
+    assert summary["good_rate"] >= 0.83, summary
 
 
 @pytest.mark.parametrize("text,address", [("业主您好，这个我不清楚，改天再说。", "业主您好"), ("亲，这事我不清楚，改天再说哈", "亲")])
 def test_the_form_of_address_opens_the_rewrite_once(checker, text, address):
     rewrite = checker.check(text, now=MORNING).rewrite
     assert rewrite.startswith(address) and rewrite.count("您好") <= 1, rewrite
+
+
+@pytest.mark.parametrize(
+    "text,said,not_said",
+    [
+        ("燃气的事您找燃气公司吧，这不归我们管。", "联系燃气公司", "找燃气公司吧"),
+        ("门禁卡刷不开你要去2号门岗找保安，这不是我们客服的事。", "联系2号门岗", "不是我们"),
+        ("这个我们管不了，您去问问别人吧。", "由我来负责跟进", "联系别人"),
+    ],
+)
+def test_whom_the_resident_was_sent_to_is_contacted_by_staff(checker, text, said, not_said):
+    rewrite = checker.check(text, now=MORNING).rewrite
+    assert said in rewrite and not_said not in rewrite, rewrite
+    assert checker.check(rewrite, now=MORNING).findings == (), rewrite
+
+
+@pytest.mark.parametrize(
+    "text,matter",
+    [
+        ("电梯那个异响我也不太清楚哦，改天再说。", "电梯那个异响"),  # a pointer inside the matter
+        ("我们的配电箱我也不太清楚，改天再说。", "配电箱的事"),  # whose it is is not the matter
+        ("我们的快递柜这个我不懂，改天再说吧。", "快递柜的事"),  # a pointer back ends it
+        ("这个月物业费减免不了，您说什么都没用。", "这个月物业费"),  # it ends where the NO begins
+        ("电梯昨天刚保养过，不可能有异响的，您是不是听错了。", "电梯"),  # named in a residue clause
+    ],
+)
+def test_the_matter_is_named_from_the_dropped_clauses(checker, text, matter):
+    rewrite = checker.check(text, now=MORNING).rewrite
+    assert matter in rewrite and checker.check(rewrite, now=MORNING).findings == (), rewrite
+    assert "我们也" not in rewrite and "的事的事" not in rewrite
+
+
+def test_a_clause_with_a_concrete_fact_needs_a_surer_residue_reading(checker):
+    text = "电子发票这个我不懂，我不会开。公司规定就是只能财务开，你周一到周五9点到5点来物业中心二楼吧。"
+    rewrite = checker.check(text, now=MORNING).rewrite
+    assert "周一到周五9点到5点" in rewrite and "物业中心二楼" in rewrite and "我不懂" not in rewrite, rewrite
