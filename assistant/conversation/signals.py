@@ -45,6 +45,7 @@ class EmergencySpec(_Strict):
 class NotNowSpec(_Strict):
     before: list[str] = []  # count only ahead of the danger's words in its clause
     through: list[str] = []  # count ahead of them or among them
+    after: list[str] = []  # count right after them, in their clause
 
 
 class SignalsSpec(_Strict):
@@ -98,6 +99,7 @@ class Signals:
         not_now = spec.emergency_not_now
         self.not_now_before = [lexicon.compile(p, f"{path}: emergency_not_now.before", SignalsError) for p in not_now.before]
         self.not_now_through = [lexicon.compile(p, f"{path}: emergency_not_now.through", SignalsError) for p in not_now.through]
+        self.not_now_after = [lexicon.compile(p, f"{path}: emergency_not_now.after", SignalsError) for p in not_now.after]
 
     @staticmethod
     def _spans(text: Normalised, pattern: re.Pattern[str]) -> list[tuple[int, int]]:
@@ -141,6 +143,9 @@ class Signals:
         clause_start, _ = text.clause_at(start, start + 1)
         before, through = text.skeleton[clause_start:start], text.skeleton[clause_start:end]
         if any(p.search(before) for p in self.not_now_before) or any(p.search(through) for p in self.not_now_through):
+            return True
+        _, clause_end = text.clause_at(end - 1, end)
+        if any(p.match(text.skeleton, end, clause_end) for p in self.not_now_after):
             return True
         # a match reaching into a later clause: the danger's words are in the last one, and what
         # that clause says ahead of them counts too (电梯老坏，昨天晚上我被关在里面四十分钟)
