@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Generator, Sequence
+from itertools import accumulate
 from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
@@ -42,7 +43,6 @@ from assistant.timing import promise_time
 
 COMPOSE_FILE = Path(__file__).resolve().parent / "compose.yaml"
 MAX_ROUNDS = 3
-_ADDRESS = {"P1", "P2"}  # a leading name or greeting
 _TRAILING = re.compile(r"[的了呢啊吧哈呀嘛么哦噢~～\s]+$")
 
 
@@ -184,7 +184,12 @@ class Composer:
         word, space, _ = first.text(original).partition(" ")
         if space and self.address.match(word.strip()):  # "姐 车位转租这种我不会办": the address, then a space
             return word, 0
-        spans = sorted((p.start, p.end) for p in analysis.positives if p.category in _ADDRESS and p.start < first.end)
+        # a name (P1) or a greeting (您好, 大家好); a polite word alone (请问, 麻烦) addresses no one
+        spans = sorted(
+            (p.start, p.end)
+            for p in analysis.positives
+            if p.start < first.end and (p.category == "P1" or (p.category == "P2" and p.match.endswith("好")))
+        )
         opens = first.start  # where the words start, after any emoji or symbols
         while opens < first.end and not (is_han(original[opens]) or original[opens].isalnum()):
             opens += 1
@@ -258,6 +263,8 @@ class Composer:
             if hi <= lo or hi > 0.75 * len(clause):
                 continue
             head = _TRAILING.sub("", clause[lo:hi])
+            if normalise(head).skeleton in _KINDS_SIMPLIFIED:
+                continue  # 这个问题|你找物业吧: a kind alone names nothing
             if not 2 <= len(head) <= 16 or not all(is_han(c) or c.isalnum() for c in head):
                 continue
             if normalise(head).skeleton in squashed:
@@ -304,9 +311,16 @@ class Composer:
             return ""
         for finding, _ in analysis.findings:  # where it names them: any clause with a problem
             for k in clause_index(parts, finding.start, finding.end):
-                m = self.contact.search(normalise(parts[k].text(original)).skeleton)
-                if m:
-                    return m.group("who")
+                clause = parts[k].text(original)
+                text = normalise(clause)
+                for m in self.contact.finditer(text.skeleton):
+                    bounds = set(accumulate(map(len, self.words(text.skeleton)), initial=0)) if self.words else set()
+                    if m.start("who") not in bounds or m.end("who") not in bounds:
+                        continue
+                    lo, hi = text.to_original(*m.span("who"))
+                    who = clause[lo:hi]  # as written (A栋门岗, not the matching form's a栋门岗)
+                    if any(is_han(c) for c in who):
+                        return who
         return ""
 
     # ---- writing -----------------------------------------------------------------------------
@@ -403,6 +417,7 @@ class Composer:
 
 
 _KINDS = ("事", "问题", "情况", "事情", "問題", "情況")  # nouns that only say what kind of thing
+_KINDS_SIMPLIFIED = frozenset(("事", "问题", "情况", "事情", "事儿"))
 
 
 def _greeting(address: str) -> str:

@@ -128,6 +128,10 @@ def test_the_form_of_address_opens_the_rewrite_once(checker, text, address):
         ("燃气的事您找燃气公司吧，这不归我们管。", "联系燃气公司", "找燃气公司吧"),
         ("门禁卡刷不开你要去2号门岗找保安，这不是我们客服的事。", "联系2号门岗", "不是我们"),
         ("这个我们管不了，您去问问别人吧。", "由我来负责跟进", "联系别人"),
+        ("这个问题你找物业公司吧，我们不管。", "联系物业公司", "问题我来"),  # 问题 is not 问
+        ("这不是我们的事，去A栋门岗找保安。", "联系A栋门岗", "a栋"),  # as written
+        ("这事不归我们管，找下家政公司吧。", "由我来负责跟进", "联系下家政"),  # whole words only
+        ("这不是我们的事，去12345投诉吧。", "由我来负责跟进", "联系12345"),
     ],
 )
 def test_whom_the_resident_was_sent_to_is_contacted_by_staff(checker, text, said, not_said):
