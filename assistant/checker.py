@@ -10,13 +10,12 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
-from dataclasses import replace
 from datetime import datetime
 from functools import cached_property, partial
 from itertools import chain, islice
 from pathlib import Path
 
-from assistant.analyzer import Analysis
+from assistant.analyzer import Analysis, timed
 from assistant.lexicon import Entry, Lexicon, default_lexicon_dirs, default_model_dir
 from assistant.limits import ensure_checkable
 from assistant.nlp import HuashuComponent, build_nlp, load_engine
@@ -25,7 +24,7 @@ from assistant.report import Report
 from assistant.compose import Composer
 from assistant.scoring import score_of
 from assistant.segment import WordBounds
-from assistant.timing import TIME_SLOT, local_now, timed
+from assistant.timing import local_now
 
 PARALLEL_FROM = 2000  # check_many spreads over every core from this many texts on
 CHUNK = 256  # texts per task sent to a worker
@@ -46,12 +45,18 @@ class Checker:
         self.component: HuashuComponent
         self.component, self.tokenizer = load_engine(self.lexicon_dirs, model, self.model_dir)  # tokenizer: jieba, this checker's dictionary
         self.composer = Composer(self.lexicon, self.component.analyzer.reader, self.tokenizer.words)
+        self._nlp = None
+        self._nlp_lock = threading.Lock()
 
-    @cached_property
+    @property
     def nlp(self):
-        """A spaCy pipeline with the same lexicons and models, built the first time a Doc is
-        asked for (checking does not need spaCy, and importing it costs half a second)."""
-        return build_nlp(self.lexicon_dirs, self.model, self.model_dir)
+        """A spaCy pipeline around this checker's own engine (the same component and segmenter),
+        built the first time a Doc is asked for: checking needs no spaCy, and importing it costs
+        half a second."""
+        with self._nlp_lock:
+            if self._nlp is None:
+                self._nlp = build_nlp(self.lexicon_dirs, self.model, self.model_dir, engine=(self.component, self.tokenizer))
+            return self._nlp
 
     @property
     def lexicon(self) -> Lexicon:
@@ -77,7 +82,8 @@ class Checker:
 
     def analyse(self, text: str, skip: Callable[[Entry], bool] | None = None) -> Analysis:
         """Findings without building a Doc: enough to prove a rewrite clean (word boundaries only
-        ever remove hits, so a text clean without them is clean with them)."""
+        ever remove hits, so a text clean without them is clean with them). Suggestions keep
+        their time slot ({time}); analyzer.timed fills it."""
         return self.component.analyzer.analyse(text, findings_only=True, skip=skip)
 
     def categories(self, text: str) -> frozenset[str]:
@@ -92,10 +98,7 @@ class Checker:
 
     @staticmethod
     def _finish(text: str, analysis: Analysis, rewrite: str, now: datetime) -> Report:
-        findings = tuple(
-            replace(f, suggestions=tuple(timed(s, now) for s in f.suggestions)) if any(TIME_SLOT in s for s in f.suggestions) else f
-            for f, _ in analysis.findings
-        )
+        findings = tuple(timed((f for f, _ in analysis.findings), now))
         positives = tuple(analysis.positives)
         score, verdict = score_of(findings, positives)
         return Report(text=text, verdict=verdict, score=score, findings=findings, positives=positives, rewrite=rewrite)
@@ -147,7 +150,7 @@ class Checker:
             items = chain(head, items)
         if workers > 1:
             rebuild = partial(get_checker, self.lexicon_dirs, self.model_dir or "")
-            task = partial(_check_chunk, now=now)
+            task = partial(_check_in_worker, now=now)
             for reports in map_in_workers(task, chunks(items, CHUNK), workers, checker=self, rebuild=rebuild):
                 yield from reports
             return
@@ -181,7 +184,9 @@ class Checker:
                     rewrites[i] = done.value
         return [self._finish(*row) for row in zip(texts, analyses, rewrites, moments, strict=True)]
 
-def _check_chunk(checker: Checker, texts: list[str], now: datetime | None = None) -> list[Report]:
+
+def _check_in_worker(checker: Checker, texts: list[str], now: datetime | None = None) -> list[Report]:
+    """A worker's share of check_many, read in chunks as in one process."""
     out = []
     for part in chunks(texts, READ_TOGETHER):
         out += checker._check_chunk(part, now)

@@ -9,13 +9,12 @@ and the full analysis on doc.user_data["huashu"].
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import replace
 from pathlib import Path
 
-from assistant.analyzer import Analyzer
+from assistant.analyzer import Analyzer, timed
 from assistant.lexicon import Entry, load_lexicon
 from assistant.segment import BOUNDS_KEY, TEXT_KEY, Segmenter
-from assistant.timing import local_now, timed
+from assistant.timing import local_now
 
 SPANS_KEY = "huashu"
 POSITIVES_KEY = "huashu_positive"
@@ -43,10 +42,8 @@ class HuashuComponent:
         if bounds is None:
             bounds = sorted({t.idx for t in doc} | {t.idx + len(t.text) for t in doc} | {0})
         analysis = self.analyzer.analyse(text, bounds, skip=skip)
-        now = local_now()
-        analysis.findings = [
-            (replace(f, suggestions=tuple(timed(s, now) for s in f.suggestions)), hit) for f, hit in analysis.findings
-        ]
+        shown = timed((f for f, _ in analysis.findings), local_now())
+        analysis.findings = [(f, hit) for f, (_, hit) in zip(shown, analysis.findings, strict=True)]
         spans = []
         for finding, _hit in analysis.findings:
             span = doc.char_span(finding.start, finding.end, label=finding.category, alignment_mode="expand")
@@ -76,7 +73,7 @@ def load_engine(
     if model:
         from assistant.model.classifier import ClauseClassifier, weights_files
 
-        classifier = ClauseClassifier(lexicon, weights_files(model_dir or None)[0], segment=segmenter.words)
+        classifier = ClauseClassifier(lexicon, weights_files(model_dir or None)[0])
     return HuashuComponent(Analyzer(lexicon, classifier)), segmenter
 
 
@@ -96,20 +93,42 @@ def _register() -> None:
 
         return make
 
-    @Language.factory("huashu", default_config={"lexicon_dirs": [], "model": True, "model_dir": ""})
-    def make_huashu(nlp, name: str, lexicon_dirs: list[str], model: bool, model_dir: str):
-        """The engine of load_engine, its words taught to this pipeline's segmenter."""
+    @Language.factory("huashu", default_config={"lexicon_dirs": [], "model": True, "model_dir": "", "engine": ""})
+    def make_huashu(nlp, name: str, lexicon_dirs: list[str], model: bool, model_dir: str, engine: str):
+        """The engine of load_engine, its words taught to this pipeline's segmenter; or, with
+        `engine`, one already loaded (a Checker's: build_nlp(engine=...))."""
+        if engine:
+            component, segmenter = _LOADED[engine]
+            nlp.tokenizer.segmenter = segmenter
+            return component
         component, _ = load_engine(lexicon_dirs, model, model_dir, segmenter=nlp.tokenizer.segmenter)
         return component
 
 
-def build_nlp(lexicon_dirs: Sequence[str | Path] = (), model: bool = True, model_dir: str | Path | None = None):
-    """A spaCy pipeline around the engine, for callers who work with spaCy Docs."""
+# engines handed to build_nlp, by key, while their pipeline is built (not kept after)
+_LOADED: dict[str, tuple[HuashuComponent, Segmenter]] = {}
+
+
+def build_nlp(
+    lexicon_dirs: Sequence[str | Path] = (),
+    model: bool = True,
+    model_dir: str | Path | None = None,
+    engine: tuple[HuashuComponent, Segmenter] | None = None,
+):
+    """A spaCy pipeline around the engine, for callers who work with spaCy Docs: a new one, or
+    `engine` (component, segmenter), already loaded, shared rather than loaded twice."""
     import spacy
 
     _register()
     nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"@tokenizers": "huashu.ChunkedJieba.v1"}}})
-    nlp.add_pipe(
-        "huashu", config={"lexicon_dirs": [str(d) for d in lexicon_dirs], "model": model, "model_dir": str(model_dir or "")}
-    )
+    config = {"lexicon_dirs": [str(d) for d in lexicon_dirs], "model": model, "model_dir": str(model_dir or "")}
+    if engine is None:
+        nlp.add_pipe("huashu", config=config)
+        return nlp
+    key = f"{id(engine[0])}"
+    _LOADED[key] = engine
+    try:
+        nlp.add_pipe("huashu", config=config | {"engine": key})
+    finally:
+        del _LOADED[key]
     return nlp

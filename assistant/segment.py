@@ -175,7 +175,18 @@ class ChunkedJiebaTokenizer:
 
     def __init__(self, vocab, segmenter: Segmenter | None = None):
         self.vocab = vocab
-        self.segmenter = segmenter or Segmenter()
+        self._segmenter = segmenter
+
+    @property
+    def segmenter(self) -> Segmenter:
+        """Its segmenter: one given (a Checker's), else its own, made when first used."""
+        if self._segmenter is None:
+            self._segmenter = Segmenter()
+        return self._segmenter
+
+    @segmenter.setter
+    def segmenter(self, segmenter: Segmenter) -> None:
+        self._segmenter = segmenter
 
     @property
     def jieba_tokenizer(self):

@@ -103,13 +103,19 @@ def test_a_clause_the_lexicon_does_not_know_is_read_by_the_model(checker, text, 
 
 
 def test_model_findings_are_explained_and_span_their_clause(checker):
-    report = checker.check("王先生您好，这个事情改天再聊吧，谢谢。")
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from assistant.timing import timed
+
+    now = datetime(2026, 3, 4, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
+    report = checker.check("王先生您好，这个事情改天再聊吧，谢谢。", now=now)
     [finding] = [f for f in report.findings if f.source == "model"]
     assert finding.rule_id == "model.F10" and finding.category == "F10" and finding.severity == "error"
     assert finding.match == "这个事情改天再聊吧" and report.text[finding.start : finding.end] == finding.match
     assert 0.3 <= finding.confidence <= 1.0
     entry = checker.lexicon.model_entries["F10"]
-    assert finding.message == entry.message and finding.suggestions == entry.rewrites[:3]
+    assert finding.message == entry.message and finding.suggestions == tuple(timed(r, now) for r in entry.rewrites[:3])
     assert checker.check(report.rewrite).findings == ()
 
 

@@ -48,7 +48,7 @@ def load_config(path: Path = CONFIG_FILE) -> dict:
 
 def feature_settings(config: dict) -> dict:
     """The part of a model's configuration its features depend on (checked when a model loads)."""
-    keys = ("hash_bits", "char_ngrams", "words", "elsewhere", "here", "labels", "psychology", "topics", "emergencies")
+    keys = ("hash_bits", "char_ngrams", "elsewhere", "here", "labels", "psychology", "topics", "emergencies")
     return {k: config[k] for k in keys if k in config}
 
 
@@ -125,13 +125,11 @@ class ClauseClassifier:
         path: Path = STAFF_WEIGHTS,
         config: dict | None = None,
         weights: Weights | None = None,
-        segment=None,
     ):
-        """The model in `path`, or `weights` already in memory (cross-validation trains its own);
-        `segment` is the checker's segmenter, for word features."""
+        """The model in `path`, or `weights` already in memory (cross-validation trains its own)."""
         config = config or load_config()["staff"]
         self.config = config
-        self.spec = FeatureSpec.from_config(config, lexicon, f"{CONFIG_FILE}: staff", segment)
+        self.spec = FeatureSpec.from_config(config, lexicon, f"{CONFIG_FILE}: staff")
         self.residue: Weights | None = None
         if weights is None:
             groups, self.meta = load_weights(path, feature_settings(config))
@@ -189,7 +187,7 @@ class MessageClassifier:
         self.emergency_threshold = float(config["emergency_threshold"])
 
     def read(self, text: str) -> MessageReading:
-        index = np.array(message_features(text, self.config["hash_bits"], self.config["char_ngrams"]), dtype=np.int64)
+        index = message_features(text, self.config["hash_bits"], self.config["char_ngrams"])
         starts = np.zeros(1, dtype=np.int64)
         return MessageReading(
             *(

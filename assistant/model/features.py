@@ -18,12 +18,13 @@ from __future__ import annotations
 
 import re
 import zlib
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 
 import numpy as np
 
 from assistant.clauses import NEIGHBOURS, Clause, clauses
+from assistant.errors import RuleFileError
 from assistant.lexicon import Lexicon
 from assistant.normalise import normalise
 
@@ -34,36 +35,26 @@ class FeatureSpec:
     char_ngrams: tuple[int, int]
     elsewhere: dict[str, re.Pattern[str]]  # patterns looked for in the reply's other clauses
     here: dict[str, re.Pattern[str]]  # patterns looked for in the clause and just before it
-    words: Callable[[str], list[str]] | None = None  # the segmenter, when words are features too
     # pattern -> an `elsewhere` pattern every match of it holds: looked for only where that is found
-    needs: dict[str, str] | None = None
+    needs: dict[str, str] = field(default_factory=dict)
 
     @classmethod
-    def from_config(cls, config: dict, lexicon: Lexicon, where: str, segment=None) -> FeatureSpec:
-        """`segment`: jieba with the lexicon's words (the checker's own); needed when the config
-        asks for word features."""
-        lo, hi = config["char_ngrams"]
+    def from_config(cls, config: dict, lexicon: Lexicon, where: str) -> FeatureSpec:
+        lo, hi = (int(n) for n in config["char_ngrams"])
+        if not 1 <= lo <= hi or hi < 2:
+            # character pairs are what the reply facts are crossed with
+            raise RuleFileError(f"{where}: char_ngrams must be [lo, hi] with 1 <= lo <= hi and hi >= 2")
         compiled = {
             group: {name: lexicon.compile(p, f"{where}: {group}.{name}") for name, p in (config.get(group) or {}).items()}
             for group in ("elsewhere", "here")
         }
-        words = None
-        if config.get("words"):
-            if segment is None:
-                from assistant.segment import new_jieba
-
-                tokenizer = new_jieba()
-                for word in sorted(lexicon.words()):
-                    tokenizer.add_word(word)
-                segment = lambda text: [w for w in tokenizer.cut(text, HMM=False) if w]  # noqa: E731
-            words = segment
         needs = dict(config.get("needs") or {})
-        unknown = [f"{a}: {b}" for a, b in needs.items() if b not in compiled["elsewhere"]]
-        if unknown:
-            from assistant.errors import RuleFileError
-
-            raise RuleFileError(f"{where}: needs must name an elsewhere pattern ({', '.join(unknown)})")
-        return cls(int(config["hash_bits"]), (int(lo), int(hi)), compiled["elsewhere"], compiled["here"], words, needs)
+        wrong = [
+            f"{a}: {b}" for a, b in needs.items() if b not in compiled["elsewhere"] or not (a in compiled["elsewhere"] or a in compiled["here"])
+        ]
+        if wrong:
+            raise RuleFileError(f"{where}: needs must pair a pattern with an elsewhere pattern ({', '.join(wrong)})")
+        return cls(int(config["hash_bits"]), (lo, hi), compiled["elsewhere"], compiled["here"], needs)
 
     def found(self, patterns: dict[str, re.Pattern[str]], text: str) -> list[str]:
         """The names of `patterns` found in `text`; one whose needed pattern is not found there
@@ -71,7 +62,7 @@ class FeatureSpec:
         out: list[str] = []
         seen: dict[str, bool] = {}  # what is known to be found in `text` or not
         for name, pattern in patterns.items():
-            needed = self.needs.get(name) if self.needs else None
+            needed = self.needs.get(name)
             if needed is not None:
                 if needed not in seen:
                     seen[needed] = bool(self.elsewhere[needed].search(text))
@@ -85,7 +76,7 @@ class FeatureSpec:
         return out
 
 
-_FACT, _CROSS, _WORD = 101, 211, 307  # seeds that keep the feature families apart
+_FACT, _CROSS = 101, 211  # seeds that keep the feature families apart
 _PRIME = np.uint64(0x100000001B3)  # FNV-1a's 64-bit prime: one character folded into an n-gram's hash
 _BASIS = np.uint64(0xCBF29CE484222325)
 _SPREAD = np.uint64(0x9E3779B97F4A7C15)  # Fibonacci hashing: the top bits of hash * this pick the bucket
@@ -147,7 +138,7 @@ class ReplyFeatures:
 
     @property
     def rows(self) -> list[list[int]]:
-        """The feature indices of each clause (for training)."""
+        """The feature indices of each clause, one list each (what training and the tests read)."""
         bounds = [*self.starts.tolist(), len(self.index)]
         return [self.index[a:b].tolist() for a, b in zip(bounds, bounds[1:])]
 
@@ -208,11 +199,6 @@ def replies_features(texts: Sequence[str], spec: FeatureSpec) -> list[ReplyFeatu
             for fact in plain:
                 fact_hashes.append(_fact_seed(fact))
                 fact_owners.append(clause)
-            if spec.words is not None:
-                words = ["^", *spec.words(marked[clause][1:-1]), "$"]
-                for w in [*words[1:-1], *(f"{a}|{b}" for a, b in zip(words, words[1:]))]:
-                    fact_hashes.append(_seed(w, _WORD))
-                    fact_owners.append(clause)
             clause += 1
     families = [hashes, np.array(fact_hashes, dtype=np.uint64)]
     owner_families = [owners, np.array(fact_owners, dtype=np.int64)]
@@ -236,10 +222,10 @@ def replies_features(texts: Sequence[str], spec: FeatureSpec) -> list[ReplyFeatu
     return out
 
 
-def message_features(text: str, hash_bits: int, char_ngrams: Sequence[int]) -> list[int]:
+def message_features(text: str, hash_bits: int, char_ngrams: Sequence[int]) -> np.ndarray:
     """The features of a resident's message as a whole (what it shows does not need its clauses)."""
     lo, hi = char_ngrams
     marked = f"^{normalise(text).skeleton}$"
     codes = np.frombuffer(marked.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
     hashes, _, _ = _ngram_hashes(codes, np.zeros(len(codes), dtype=np.int64), lo, hi)
-    return np.unique(_buckets(hashes, hash_bits)).astype(np.int64).tolist()
+    return _sorted_unique(_buckets(hashes, hash_bits)).astype(np.int64)

@@ -215,7 +215,7 @@ def resident_examples(batches: Sequence[Batch], config: dict) -> tuple[list[list
     rows, targets = [], {group: [] for group in RESIDENT_GROUPS}
     for batch in batches:
         for row in batch.rows:
-            rows.append(message_features(row["text"], config["hash_bits"], config["char_ngrams"]))
+            rows.append(message_features(row["text"], config["hash_bits"], config["char_ngrams"]).tolist())
             targets["psychology"].append([int(p in row.get("psychology", [])) for p in config["psychology"]])
             targets["topics"].append([int(row["topic"] == t) for t in config["topics"]])
             targets["emergencies"].append([int(row.get("emergency") == k) for k in config["emergencies"]])
