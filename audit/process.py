@@ -34,7 +34,7 @@ def audit_partition(checker, messages: list[dict], files: list[str]) -> dict:
     ordered = sorted(conversations.items(), key=lambda kv: (min(m["t"] for m in kv[1]), kv[0]))
 
     agent_texts = [m["x"] for _, ms in ordered for m in sorted(ms, key=lambda m: (m["t"], m["n"])) if m["r"] == "agent"]
-    reports = iter(checker.check_many(agent_texts, workers=1))
+    reports = iter(checker.check_many(agent_texts, workers=1, compose=False))  # the audit reads findings only
 
     findings_rows: list[dict] = []
     conversation_rows: list[dict] = []

@@ -146,3 +146,15 @@ def test_check_many_in_chunks_gives_the_reports_of_check_one_by_one(checker):
     texts = _texts()
     now = datetime(2026, 3, 2, 10, 0)
     assert list(checker.check_many(texts, workers=1, now=now)) == [checker.check(t, now=now) for t in texts]
+
+
+def test_check_many_without_composing_gives_the_same_findings(checker):
+    from dataclasses import replace
+    from datetime import datetime
+
+    texts = _texts()
+    now = datetime(2026, 3, 2, 10, 0)
+    bare = list(checker.check_many(texts, workers=1, now=now, compose=False))
+    full = list(checker.check_many(texts, workers=1, now=now))
+    assert all(r.rewrite == "" for r in bare)
+    assert bare == [replace(r, rewrite="") for r in full]
