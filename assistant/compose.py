@@ -207,12 +207,12 @@ class Composer:
     @staticmethod
     def _matter_sources(parts: list[Clause], drop: set[int], problems: dict[int, int], taken: int) -> dict[int, int]:
         """The dropped clauses the matter may come from, each with where its problem's words start
-        (a residue clause: nowhere, it may be named whole): the problem clauses first, then
-        the residue (电梯昨天刚保养过 beside a denial still names the 电梯)."""
-        sources = {k: at for k, at in sorted(problems.items()) if k >= taken}
-        for k in sorted(drop):
-            if k >= taken and k not in sources and not parts[k].quoted:
-                sources[k] = parts[k].end - parts[k].start
+        (a residue clause: nowhere, it may be named whole), in reading order (电梯昨天刚保养过
+        beside a denial still names the 电梯)."""
+        sources = {}
+        for k in sorted(set(problems) | drop):  # in reading order: the first clause usually names it
+            if k >= taken and not parts[k].quoted:
+                sources[k] = problems.get(k, parts[k].end - parts[k].start)
         return sources
 
     def _matter(self, original: str, parts: list[Clause], problems: dict[int, int], kept_text: str) -> str:
@@ -255,7 +255,10 @@ class Composer:
                     break
                 end += len(word)
                 i += 1
-            if i == len(words) or end <= start:  # no subject of its own (改天再聊, 我们也没办法): no matter
+            clause_length = parts[k].end - parts[k].start
+            if i == len(words) and problem_at < clause_length:
+                end = len(text.skeleton)  # 发票抬头改不了的: the problem's own words end it, below
+            elif i == len(words) or end <= start:  # no subject of its own (改天再聊, 我们也没办法): no matter
                 continue
             lo, hi = text.to_original(start, end)
             clause = parts[k].text(original).strip()

@@ -107,13 +107,13 @@ def test_default_time_follows_huashu_timezone(checker, monkeypatch):
 @pytest.mark.skipif(not (SHARED / "eval" / "rewrite-dev.jsonl").exists(), reason="../shared/eval is not beside this checkout")
 def test_rewrite_dev_judged_good():
     """bench/rewrite_eval.py on the shared rewrite set, with a margin below what it measures
-    (0.87 on 2026-12-06, second session), and no clean row changed."""
+    (0.89 on 2026-12-06, second session), and no clean row changed."""
     from bench.rewrite_eval import EVAL, check_rows, judge, read_rows
 
     rows = read_rows(EVAL / "rewrite-dev.jsonl")
     summary = judge(rows, check_rows(rows))
     assert summary["clean_rows_changed"] == 0
-    assert summary["good_rate"] >= 0.83, summary
+    assert summary["good_rate"] >= 0.85, summary
 
 
 @pytest.mark.parametrize("text,address", [("业主您好，这个我不清楚，改天再说。", "业主您好"), ("亲，这事我不清楚，改天再说哈", "亲")])
