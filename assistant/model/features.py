@@ -27,8 +27,6 @@ from assistant.clauses import NEIGHBOURS, Clause, clauses
 from assistant.errors import RuleFileError
 from assistant.lexicon import Lexicon
 from assistant.normalise import normalise
-from assistant.patterns import required_sets
-from assistant.rules.prefilter import COMMON_CHARACTERS, Prefilter
 
 
 @dataclass(frozen=True)
@@ -39,8 +37,6 @@ class FeatureSpec:
     here: dict[str, re.Pattern[str]]  # patterns looked for in the clause and just before it
     # pattern -> an `elsewhere` pattern every match of it holds: looked for only where that is found
     needs: dict[str, str] = field(default_factory=dict)
-    # which patterns a text may match at all, from the strings each requires (rules/prefilter.py)
-    prefilter: Prefilter | None = None
 
     @classmethod
     def from_config(cls, config: dict, lexicon: Lexicon, where: str) -> FeatureSpec:
@@ -58,28 +54,18 @@ class FeatureSpec:
         ]
         if wrong:
             raise RuleFileError(f"{where}: needs must pair a pattern with an elsewhere pattern ({', '.join(wrong)})")
-        prefilter = Prefilter(
-            ((id(pattern), required_sets(pattern)) for group in compiled.values() for pattern in group.values()),
-            frozenset(COMMON_CHARACTERS),
-        )
-        return cls(int(config["hash_bits"]), (lo, hi), compiled["elsewhere"], compiled["here"], needs, prefilter)
+        return cls(int(config["hash_bits"]), (lo, hi), compiled["elsewhere"], compiled["here"], needs)
 
     def found(self, patterns: dict[str, re.Pattern[str]], text: str) -> list[str]:
         """The names of `patterns` found in `text`; one whose needed pattern is not found there
         is not looked for (it cannot match)."""
         out: list[str] = []
         seen: dict[str, bool] = {}  # what is known to be found in `text` or not
-        possible = self.prefilter.candidates(text) if self.prefilter is not None else None
         for name, pattern in patterns.items():
-            if possible is not None and id(pattern) not in possible:
-                if patterns is self.elsewhere:
-                    seen[name] = False
-                continue
             needed = self.needs.get(name)
             if needed is not None:
                 if needed not in seen:
-                    needed_pattern = self.elsewhere[needed]
-                    seen[needed] = (possible is None or id(needed_pattern) in possible) and bool(needed_pattern.search(text))
+                    seen[needed] = bool(self.elsewhere[needed].search(text))
                 if not seen[needed]:
                     continue
             found = bool(pattern.search(text))
