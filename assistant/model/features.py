@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 import zlib
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -35,8 +35,6 @@ class FeatureSpec:
     char_ngrams: tuple[int, int]
     elsewhere: dict[str, re.Pattern[str]]  # patterns looked for in the reply's other clauses
     here: dict[str, re.Pattern[str]]  # patterns looked for in the clause and just before it
-    # pattern -> an `elsewhere` pattern every match of it holds: looked for only where that is found
-    needs: dict[str, str] = field(default_factory=dict)
 
     @classmethod
     def from_config(cls, config: dict, lexicon: Lexicon, where: str) -> FeatureSpec:
@@ -48,32 +46,12 @@ class FeatureSpec:
             group: {name: lexicon.compile(p, f"{where}: {group}.{name}") for name, p in (config.get(group) or {}).items()}
             for group in ("elsewhere", "here")
         }
-        needs = dict(config.get("needs") or {})
-        wrong = [
-            f"{a}: {b}" for a, b in needs.items() if b not in compiled["elsewhere"] or not (a in compiled["elsewhere"] or a in compiled["here"])
-        ]
-        if wrong:
-            raise RuleFileError(f"{where}: needs must pair a pattern with an elsewhere pattern ({', '.join(wrong)})")
-        return cls(int(config["hash_bits"]), (lo, hi), compiled["elsewhere"], compiled["here"], needs)
+        return cls(int(config["hash_bits"]), (lo, hi), compiled["elsewhere"], compiled["here"])
 
-    def found(self, patterns: dict[str, re.Pattern[str]], text: str) -> list[str]:
-        """The names of `patterns` found in `text`; one whose needed pattern is not found there
-        is not looked for (it cannot match)."""
-        out: list[str] = []
-        seen: dict[str, bool] = {}  # what is known to be found in `text` or not
-        for name, pattern in patterns.items():
-            needed = self.needs.get(name)
-            if needed is not None:
-                if needed not in seen:
-                    seen[needed] = bool(self.elsewhere[needed].search(text))
-                if not seen[needed]:
-                    continue
-            found = bool(pattern.search(text))
-            if patterns is self.elsewhere:
-                seen[name] = found
-            if found:
-                out.append(name)
-        return out
+    @staticmethod
+    def found(patterns: dict[str, re.Pattern[str]], text: str) -> list[str]:
+        """The names of `patterns` found in `text`."""
+        return [name for name, pattern in patterns.items() if pattern.search(text)]
 
 
 _FACT, _CROSS = 101, 211  # seeds that keep the feature families apart
