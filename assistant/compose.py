@@ -72,6 +72,8 @@ class ComposeSpec(_Strict):
     matter_end: list[str]
     matter_pointer: list[str]
     matter_owner: list[str]
+    matter_resident: list[str]
+    matter_day: list[str]
     answers_by: str
     contact: str
     moves: dict[str, MoveSpec]
@@ -233,10 +235,15 @@ class Composer:
                     break
                 start += len(words[i])
                 i += 1
-            if i + 2 < len(words) and words[i] in self.spec.matter_owner and words[i + 1] == "的":
-                start += len(words[i]) + 1  # 我们的配电箱: whose it is is not the matter
+            if i + 2 < len(words) and words[i] in self.spec.matter_owner and (
+                words[i + 1] == "的" or (words[i] in self.spec.matter_resident and words[i + 1] in self.spec.matter_pointer)
+            ):
+                start += len(words[i]) + len(words[i + 1])  # 我们的配电箱, 您这个装修申请单: whose it is is not the matter
                 i += 2
             end = sum(len(w) for w in words[:i])
+            if i + 1 < len(words) and words[i] in self.spec.matter_day and words[i + 1] not in self.matter_end:
+                end += len(words[i])  # 今天9栋停水: a day that opens the matter belongs to it
+                i += 1
             while i < len(words):
                 word = words[i]
                 if end > start and word in self.spec.matter_pointer:

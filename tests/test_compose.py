@@ -148,6 +148,8 @@ def test_whom_the_resident_was_sent_to_is_contacted_by_staff(checker, text, said
         ("我们的快递柜这个我不懂，改天再说吧。", "快递柜的事"),  # a pointer back ends it
         ("这个月物业费减免不了，您说什么都没用。", "这个月物业费"),  # it ends where the NO begins
         ("电梯昨天刚保养过，不可能有异响的，您是不是听错了。", "电梯"),  # named in a residue clause
+        ("今天9栋停水这块我不懂我也不会弄，你等等看。", "今天9栋停水"),  # a day that opens it
+        ("您这个装修申请单我们这边要先给工程部审，所以没那么快。", "装修申请单"),  # the resident's
     ],
 )
 def test_the_matter_is_named_from_the_dropped_clauses(checker, text, matter):
