@@ -244,6 +244,9 @@ class Composer:
             if i + 1 < len(words) and words[i] in self.spec.matter_day and words[i + 1] not in self.matter_end:
                 end += len(words[i])  # 今天9栋停水: a day that opens the matter belongs to it
                 i += 1
+            elif i + 1 < len(words) and words[i] in self.spec.matter_resident and words[i + 1].startswith("家"):
+                end += len(words[i]) + len(words[i + 1])  # 您家门口的花盆 (jieba: 您|家门口): the resident's home
+                i += 2
             while i < len(words):
                 word = words[i]
                 if end > start and word in self.spec.matter_pointer:
