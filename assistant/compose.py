@@ -278,7 +278,7 @@ class Composer:
             head = _TRAILING.sub("", clause[lo:hi])
             if normalise(head).skeleton in _KINDS_SIMPLIFIED:
                 continue  # 这个问题|你找物业吧: a kind alone names nothing
-            if not 2 <= len(head) <= 16 or not all(is_han(c) or c.isalnum() for c in head):
+            if not 2 <= len(head) <= 16 or not all(is_han(c) or c.isalnum() or c in "-#/" for c in head):  # B2-058车位
                 continue
             if normalise(head).skeleton in squashed:
                 return ""
