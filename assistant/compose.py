@@ -254,7 +254,8 @@ class Composer:
                     # unless it only says what kind of thing the matter is (滴水到楼下这种技术问题)
                     if any(w.endswith(_KINDS) for w in words[i + 1 : i + 4]):
                         break
-                    step = 2 if i + 1 < len(words) and len(words[i + 1]) == 1 and is_han(words[i + 1]) else 1
+                    measure = words[i + 1] if i + 1 < len(words) else ""
+                    step = 2 if len(measure) == 1 and is_han(measure) and measure not in self.matter_end else 1
                     after = words[i + step] if i + step < len(words) else ""
                     if not after or after in self.matter_end or after.startswith(("不", "没")):
                         break  # 快递柜这个|我不懂: the pointer points back, the matter is over

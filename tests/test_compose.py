@@ -151,6 +151,8 @@ def test_whom_the_resident_was_sent_to_is_contacted_by_staff(checker, text, said
         ("今天9栋停水这块我不懂我也不会弄，你等等看。", "今天9栋停水"),  # a day that opens it
         ("您这个装修申请单我们这边要先给工程部审，所以没那么快。", "装修申请单"),  # the resident's
         ("绝对不会是我们保洁弄坏的，您家门口的花盆说不定是风吹倒的。", "您家门口的花盆"),  # the resident's home
+        ("停水的事嗯我也不太清楚哎，大概晚上能来水吧。", "停水的事我"),  # a filler ends it (not 停水的事嗯的事)
+        ("停电这个我一个保洁哪懂啊，等电工回来了再说。", "停电的事"),  # 我 is no measure word
     ],
 )
 def test_the_matter_is_named_from_the_dropped_clauses(checker, text, matter):
