@@ -9,10 +9,10 @@ rewriter calls it again to prove that a rewrite is clean.
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING
 from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, replace
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from assistant import phonetics
 from assistant.context import ExceptionFilter
@@ -23,11 +23,10 @@ from assistant.report import Finding, Positive
 from assistant.rules import Hit, build_matchers
 from assistant.rules.prefilter import COMMON_CHARACTERS, Prefilter
 from assistant.segment import WordBounds
+from assistant.timing import TIME_SLOT, timed
 
 if TYPE_CHECKING:
     from assistant.model.features import ReplyFeatures
-from assistant.timing import TIME_SLOT
-from assistant.timing import timed as fill_time
 
 _GROUP_RANK = {"forbidden": 0, "disliked": 1, "liked": 2}
 _ADDRESS = {"P1", "P2"}  # a clause that is only a name or a greeting
@@ -58,11 +57,11 @@ def suggestions_for(entry: Entry, groups: dict[str, str], limit: int = 3) -> tup
     return tuple(out)
 
 
-def timed(findings: Iterable[Finding], now: datetime) -> list[Finding]:
+def with_promised_times(findings: Iterable[Finding], now: datetime) -> list[Finding]:
     """`findings` with the time slot of their suggestions filled from `now` (timing.timed): what
     a report shows; the analysis keeps the slot so that one analysis serves any time."""
     return [
-        replace(f, suggestions=tuple(fill_time(s, now) for s in f.suggestions)) if any(TIME_SLOT in s for s in f.suggestions) else f
+        replace(f, suggestions=tuple(timed(s, now) for s in f.suggestions)) if any(TIME_SLOT in s for s in f.suggestions) else f
         for f in findings
     ]
 

@@ -15,7 +15,7 @@ from functools import cached_property, partial
 from itertools import chain, islice
 from pathlib import Path
 
-from assistant.analyzer import Analysis, timed
+from assistant.analyzer import Analysis, with_promised_times
 from assistant.lexicon import Entry, Lexicon, default_lexicon_dirs, default_model_dir
 from assistant.limits import ensure_checkable
 from assistant.nlp import HuashuComponent, build_nlp, load_engine
@@ -83,7 +83,7 @@ class Checker:
     def analyse(self, text: str, skip: Callable[[Entry], bool] | None = None) -> Analysis:
         """Findings without building a Doc: enough to prove a rewrite clean (word boundaries only
         ever remove hits, so a text clean without them is clean with them). Suggestions keep
-        their time slot ({time}); analyzer.timed fills it."""
+        their time slot ({time}); analyzer.with_promised_times fills it."""
         return self.component.analyzer.analyse(text, findings_only=True, skip=skip)
 
     def categories(self, text: str) -> frozenset[str]:
@@ -98,16 +98,13 @@ class Checker:
 
     @staticmethod
     def _finish(text: str, analysis: Analysis, rewrite: str, now: datetime) -> Report:
-        findings = tuple(timed((f for f, _ in analysis.findings), now))
+        findings = tuple(with_promised_times((f for f, _ in analysis.findings), now))
         positives = tuple(analysis.positives)
         score, verdict = score_of(findings, positives)
         return Report(text=text, verdict=verdict, score=score, findings=findings, positives=positives, rewrite=rewrite)
 
     def _report(self, text: str, skip: Callable[[Entry], bool] | None = None, now: datetime | None = None) -> Report:
-        analysis = self._analysis(text, skip)
-        now = now or local_now()
-        rewrite = self.composer.compose(text, analysis, lambda t: self.analyse(t, skip), now, use_model=skip is None)
-        return self._finish(text, analysis, rewrite, now)
+        return self._check_chunk([text], now, skip=skip)[0]
 
     def doc(self, text: str):
         """The spaCy Doc of `text`, findings on doc.spans["huashu"], for callers who work with
@@ -161,12 +158,16 @@ class Checker:
         for chunk in chunks(items, READ_TOGETHER):
             yield from self._check_chunk(chunk, now, compose)
 
-    def _check_chunk(self, texts: list[str], now: datetime | None, compose: bool = True) -> list[Report]:
-        """The reports of `texts`, the classifier reading the texts together, and then the
-        rewrites' candidates together, round by round (the same reports as check() gives)."""
-        classifier = self.component.analyzer.reader.classifier
+    def _check_chunk(
+        self, texts: list[str], now: datetime | None, compose: bool = True, skip: Callable[[Entry], bool] | None = None
+    ) -> list[Report]:
+        """The reports of `texts` (check() is a chunk of one): the classifier reads the texts
+        together, then the rewrites' candidates together, round by round. `skip`: entries
+        switched off; the composer then drops residue by its patterns alone."""
+        analyzer = self.component.analyzer
+        classifier = analyzer.reader.classifier
         read = classifier.read_many if classifier is not None else (lambda many: [None] * len(many))
-        analyses = [self._analysis(text, reading=r) for text, r in zip(texts, read(texts), strict=True)]
+        analyses = [self._analysis(text, skip, r) for text, r in zip(texts, read(texts), strict=True)]
         rewrites: list[str | None] = [None] * len(texts)
         steps = {}
         waiting: dict[int, str] = {}
@@ -175,7 +176,7 @@ class Checker:
             if not compose:
                 rewrites[i] = ""
                 continue
-            steps[i] = self.composer.composing(text, analysis, moments[i])
+            steps[i] = self.composer.composing(text, analysis, moments[i], use_model=skip is None)
             try:
                 waiting[i] = next(steps[i])
             except StopIteration as done:
@@ -184,7 +185,7 @@ class Checker:
             order = list(waiting)
             candidates = [waiting.pop(i) for i in order]
             for i, candidate, reading in zip(order, candidates, read(candidates), strict=True):
-                found = self.component.analyzer.analyse(candidate, findings_only=True, reading=reading)
+                found = analyzer.analyse(candidate, findings_only=True, skip=skip, reading=reading)
                 try:
                     waiting[i] = steps[i].send(found)
                 except StopIteration as done:

@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Generator, Sequence
-from itertools import accumulate
 from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
@@ -39,6 +38,7 @@ from assistant.clauses import Clause, clause_index, clauses
 from assistant.errors import RuleFileError
 from assistant.lexicon import Lexicon
 from assistant.normalise import is_han, normalise, traditional_share
+from assistant.segment import WordBounds
 from assistant.timing import promise_time
 
 COMPOSE_FILE = Path(__file__).resolve().parent / "compose.yaml"
@@ -277,7 +277,7 @@ class Composer:
             if hi <= lo or hi > 0.75 * len(clause):
                 continue
             head = _TRAILING.sub("", clause[lo:hi])
-            if normalise(head).skeleton in _KINDS_SIMPLIFIED:
+            if normalise(head).skeleton in _KINDS:
                 continue  # 这个问题|你找物业吧: a kind alone names nothing
             if not 2 <= len(head) <= 16 or not all(is_han(c) or c.isalnum() or c in "-#/" for c in head):  # B2-058车位
                 continue
@@ -323,18 +323,21 @@ class Composer:
         problem: the staff member contacts them instead (找运营商 -> 我来帮您联系运营商)."""
         if not any(f.category in self.contact_categories for f, _ in analysis.findings):
             return ""
-        for finding, _ in analysis.findings:  # where it names them: any clause with a problem
-            for k in clause_index(parts, finding.start, finding.end):
-                clause = parts[k].text(original)
-                text = normalise(clause)
-                for m in self.contact.finditer(text.skeleton):
-                    bounds = set(accumulate(map(len, self.words(text.skeleton)), initial=0)) if self.words else set()
-                    if m.start("who") not in bounds or m.end("who") not in bounds:
-                        continue
-                    lo, hi = text.to_original(*m.span("who"))
-                    who = clause[lo:hi]  # as written (A栋门岗, not the matching form's a栋门岗)
-                    if any(is_han(c) for c in who):
-                        return who
+        if self.words is None:
+            return ""
+        # where it names them: any clause with a problem, in reading order
+        problem_clauses = sorted({k for f, _ in analysis.findings for k in clause_index(parts, f.start, f.end)})
+        for k in problem_clauses:
+            clause = parts[k].text(original)
+            text = normalise(clause)
+            bounds = WordBounds(text.skeleton, self.words)  # whole words only, segmented if asked
+            for m in self.contact.finditer(text.skeleton):
+                if m.start("who") not in bounds or m.end("who") not in bounds:
+                    continue
+                lo, hi = text.to_original(*m.span("who"))
+                who = clause[lo:hi]  # as written (A栋门岗, not the matching form's a栋门岗)
+                if any(is_han(c) for c in who):
+                    return who
         return ""
 
     # ---- writing -----------------------------------------------------------------------------
@@ -369,29 +372,18 @@ class Composer:
             text = _greeting(plan.address) + "，" + text.removeprefix("您好，")
         return _same_script(text, original)
 
-    def compose(
-        self, original: str, analysis: Analysis, analyse: Callable[[str], Analysis], now: datetime, *, use_model: bool = True
-    ) -> str:
-        """The reply to send instead of `original` (itself when nothing was found); `analyse`
-        checks a candidate again: what is still found in a kept clause is dropped in the next round.
-        use_model=False: residue by the patterns alone (the caller switched categories off, and
-        the residue model cannot say which category a clause would be dropped for)."""
-        steps = self.composing(original, analysis, now, use_model=use_model)
-        try:
-            candidate = next(steps)
-            while True:
-                candidate = steps.send(analyse(candidate))
-        except StopIteration as done:
-            return done.value
-
     def composing(
         self, original: str, analysis: Analysis, now: datetime, *, use_model: bool = True
     ) -> Generator[str, Analysis, str]:
-        """compose() as steps: yields each candidate to be checked, is sent its analysis, and
-        returns the rewrite. A caller rewriting many replies checks their candidates together."""
+        """The reply to send instead of `original` (itself when nothing was found), in steps:
+        yields each candidate to be checked, is sent its analysis (what is still found in a kept
+        clause is dropped in the next round), and returns the rewrite; the checker checks the
+        candidates of many replies together. use_model=False: residue by the patterns alone (the
+        caller switched categories off, and the residue model cannot say which category a clause
+        would be dropped for)."""
         if not analysis.findings:
             return original
-        parts = clauses(original)
+        parts = analysis.features.parts if analysis.features is not None else clauses(original)  # read once
         if not parts:
             return original
         problems = self._problems(parts, analysis)
@@ -430,8 +422,7 @@ class Composer:
         return hit
 
 
-_KINDS = ("事", "问题", "情况", "事情", "問題", "情況")  # nouns that only say what kind of thing
-_KINDS_SIMPLIFIED = frozenset(("事", "问题", "情况", "事情", "事儿"))
+_KINDS = ("事", "问题", "情况", "事情", "事儿", "問題", "情況")  # nouns that only say what kind of thing
 
 
 def _greeting(address: str) -> str:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from assistant.analyzer import Analyzer, timed
+from assistant.analyzer import Analyzer, with_promised_times
 from assistant.lexicon import Entry, load_lexicon
 from assistant.segment import BOUNDS_KEY, TEXT_KEY, Segmenter
 from assistant.timing import local_now
@@ -42,7 +42,7 @@ class HuashuComponent:
         if bounds is None:
             bounds = sorted({t.idx for t in doc} | {t.idx + len(t.text) for t in doc} | {0})
         analysis = self.analyzer.analyse(text, bounds, skip=skip)
-        shown = timed((f for f, _ in analysis.findings), local_now())
+        shown = with_promised_times((f for f, _ in analysis.findings), local_now())
         analysis.findings = [(f, hit) for f, (_, hit) in zip(shown, analysis.findings, strict=True)]
         spans = []
         for finding, _hit in analysis.findings:

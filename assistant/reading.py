@@ -16,6 +16,7 @@ rules (lexicons/context.yaml) say what the deck means. Here they meet, clause by
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -25,6 +26,9 @@ from assistant.normalise import normalise
 from assistant.report import Finding
 from assistant.rules import Hit
 from assistant.taxonomy import taxonomy
+
+if TYPE_CHECKING:
+    from assistant.model.features import ReplyFeatures
 
 
 def _relatives() -> dict[str, frozenset[str]]:
@@ -92,7 +96,7 @@ class ReplyReader:
         match_spans: list[tuple[int, int]],
         skip: Callable[[Entry], bool] | None = None,
         reading=None,
-    ) -> tuple[list[tuple[Finding, Hit | None]], object]:
+    ) -> tuple[list[tuple[Finding, Hit | None]], ReplyFeatures | None]:
         """The findings that stand in context, the lexicon's (`found`, whose matched words are at
         `match_spans`) and the classifier's, in reading order; and the reply's features (None
         without a classifier), which the composer's residue model reads too."""

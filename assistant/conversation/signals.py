@@ -144,12 +144,11 @@ class Signals:
         before, through = text.skeleton[clause_start:start], text.skeleton[clause_start:end]
         if any(p.search(before) for p in self.not_now_before) or any(p.search(through) for p in self.not_now_through):
             return True
-        _, clause_end = text.clause_at(end - 1, end)
+        last_start, clause_end = text.clause_at(end - 1, end)  # the clause the danger's words end in
         if any(p.match(text.skeleton, end, clause_end) for p in self.not_now_after):
             return True
         # a match reaching into a later clause: the danger's words are in the last one, and what
         # that clause says ahead of them counts too (电梯老坏，昨天晚上我被关在里面四十分钟)
-        last_start, _ = text.clause_at(end - 1, end)
         return last_start > clause_start and any(p.search(text.skeleton[last_start:end]) for p in self.not_now_before)
 
     def read(self, message: str | Normalised, model=...) -> Reading:

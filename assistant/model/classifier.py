@@ -18,7 +18,7 @@ import yaml
 
 from assistant.errors import RuleFileError
 from assistant.lexicon import Lexicon
-from assistant.model.features import FeatureSpec, ReplyFeatures, message_features, replies_features, reply_features
+from assistant.model.features import FeatureSpec, ReplyFeatures, features_together, message_features
 
 MODEL_DIR = Path(__file__).resolve().parent
 CONFIG_FILE = MODEL_DIR / "config.yaml"
@@ -144,16 +144,12 @@ class ClauseClassifier:
 
     def read(self, text: str) -> tuple[ReplyFeatures, np.ndarray]:
         """The reply's clauses and, for each, the probability of each label."""
-        features = reply_features(text, self.spec)
-        return features, self.weights.scores(features.index, features.starts)
+        return self.read_many([text])[0]
 
     def read_many(self, texts: Sequence[str]) -> list[tuple[ReplyFeatures, np.ndarray]]:
         """read() of each text, worked out together (the same numbers, at a fraction of the cost
         per reply)."""
-        many = replies_features(texts, self.spec)
-        index = np.concatenate([f.index for f in many]) if many else np.zeros(0, dtype=np.int64)
-        offsets = np.cumsum([0] + [len(f.index) for f in many])
-        starts = np.concatenate([f.starts + at for f, at in zip(many, offsets)]) if many else np.zeros(0, dtype=np.int64)
+        many, index, starts = features_together(texts, self.spec)
         scores = self.weights.scores(index, starts)
         out, row = [], 0
         for f in many:

@@ -148,13 +148,19 @@ def _clause_facts(parts: list[Clause], skeletons: list[str], spec: FeatureSpec) 
 def replies_features(texts: Sequence[str], spec: FeatureSpec) -> list[ReplyFeatures]:
     """reply_features of many replies, hashed together: numpy's cost per call is paid once for
     the lot, not once per reply (check_many reads its replies in chunks)."""
+    return features_together(texts, spec)[0]
+
+
+def features_together(texts: Sequence[str], spec: FeatureSpec) -> tuple[list[ReplyFeatures], np.ndarray, np.ndarray]:
+    """The features of each reply, and of all their clauses in one run (the indices and where
+    each clause's begin), to be scored in one call."""
     split = [clauses(text) for text in texts]
     skeletons = [[normalise(p.text(text)).skeleton for p in parts] for text, parts in zip(texts, split)]
     marked = [f"^{own}$" for one in skeletons for own in one]
     total = len(marked)
     empty = np.zeros(0, dtype=np.int64)
     if not total:
-        return [ReplyFeatures(parts, sk, empty, empty) for parts, sk in zip(split, skeletons)]
+        return [ReplyFeatures(parts, sk, empty, empty) for parts, sk in zip(split, skeletons)], empty, empty
     lo, hi = spec.char_ngrams
     lengths = np.array([len(m) for m in marked])
     codes = np.frombuffer("".join(marked).encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
@@ -197,7 +203,7 @@ def replies_features(texts: Sequence[str], spec: FeatureSpec) -> list[ReplyFeatu
         lo_at, hi_at = starts[clause], starts[clause + len(parts)]
         out.append(ReplyFeatures(parts, one, index[lo_at:hi_at], starts[clause : clause + len(parts)] - lo_at))
         clause += len(parts)
-    return out
+    return out, index, starts[:total]
 
 
 def message_features(text: str, hash_bits: int, char_ngrams: Sequence[int]) -> np.ndarray:
