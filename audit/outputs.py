@@ -3,6 +3,9 @@
 findings.jsonl     one row per finding (message id or file and line, conversation, sender, time,
                    category, severity, offsets, match, suggestion)
 conversations.csv  per conversation: score, veto, complaint/emergency and where, steps missed
+conversations.jsonl the same rows in full, with each agent's counts and the residents' matters
+                   (section, issue, opening message, complaint, emergency, time to staff's first
+                   answer): what `huashu report` reads
 agents.csv         per agent: messages, findings per 100 messages by category, average score, vetoes
 summary.json       totals: messages, conversations, agents, rejected, counts by category, ...
 errors.jsonl       rejected input rows: file, line, reason
@@ -34,6 +37,8 @@ def finding_codes() -> list[str]:
 
 
 def _csv_value(v):
+    if isinstance(v, list):
+        return ";".join(v)
     return "true" if v is True else "false" if v is False else v
 
 
@@ -49,7 +54,11 @@ def write_outputs(opts, results: Iterable[dict], work: Path, partitioned: dict) 
     examples: dict[str, list] = {}
     counts: Counter = Counter()
     conversation_stats = Counter()
-    with AtomicWriter(out / "findings.jsonl") as findings_file, AtomicWriter(out / "conversations.csv") as conv_file:
+    with (
+        AtomicWriter(out / "findings.jsonl") as findings_file,
+        AtomicWriter(out / "conversations.csv") as conv_file,
+        AtomicWriter(out / "conversations.jsonl") as conv_rows,
+    ):
         conversations = csv.DictWriter(conv_file, fieldnames=CONVERSATION_FIELDS)
         conversations.writeheader()
         for result in results:
@@ -57,6 +66,7 @@ def write_outputs(opts, results: Iterable[dict], work: Path, partitioned: dict) 
                 findings_file.write(json.dumps(row, ensure_ascii=False) + "\n")
             for row in result["conversations"]:
                 conversations.writerow({k: _csv_value(row[k]) for k in CONVERSATION_FIELDS})
+                conv_rows.write(json.dumps(row, ensure_ascii=False) + "\n")
                 conversation_stats["score_sum"] += row["score"]
                 conversation_stats["complaints"] += int(row["complaint"])
                 conversation_stats["emergencies"] += int(row["emergency"])

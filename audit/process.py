@@ -3,19 +3,25 @@
 A partition is the unit of work (local worker processes and Dask tasks alike): its messages are
 grouped by conversation and put in time order, the agent's messages are checked by the engine
 (residents' messages are context only, so a resident quoting 改天再联系 back is never counted),
-each conversation is scored against the complaint procedure, and everything the outputs need is
-returned as plain data: finding rows, conversation rows and aggregates that add up across
-partitions.
+each conversation is scored against the complaint procedure, the residents' messages are read
+into matters (what they raised, under which report section, whether as a complaint or an
+emergency, and how soon staff first answered: what `huashu report` counts), and everything the
+outputs need is returned as plain data: finding rows, conversation rows and aggregates that add
+up across partitions.
 """
 
 from __future__ import annotations
 
 from collections import Counter, defaultdict
 from datetime import datetime, timezone
+from functools import lru_cache
 
 from assistant.conversation import Turn, score_conversation
+from assistant.normalise import normalise
 
 EXAMPLES_PER_CATEGORY = 3
+MATTER_TEXT_CHARS = 200  # a matter's opening message as kept for the report's examples
+ISSUE_CHARS = 4  # topic words longer than this are cut to a noun in them (垃圾三天没人收 -> 垃圾)
 
 
 def _ref(m: dict, files: list[str]) -> str:
@@ -24,6 +30,111 @@ def _ref(m: dict, files: list[str]) -> str:
 
 def _day(time_ms: int) -> str:
     return datetime.fromtimestamp(time_ms / 1000, tz=timezone.utc).strftime("%Y-%m-%d")
+
+
+@lru_cache(maxsize=4)
+def _tagger(jieba_tokenizer):
+    """jieba's part-of-speech tagger over the checker's own dictionary (built once per checker)."""
+    import jieba.posseg
+
+    return jieba.posseg.POSTokenizer(jieba_tokenizer)
+
+
+def _issue(signals, tagger, text, code: str) -> str:
+    """The matter raised, in a word or two: the first of the words naming the section's matters
+    that is short enough to be one (电梯, 停水, 维修基金), else the first noun inside a longer one
+    (垃圾三天没人收 -> 垃圾), else its first word."""
+    for words in signals.topic_words(text, code):
+        if 2 <= len(words) <= ISSUE_CHARS:
+            return words
+        if len(words) > ISSUE_CHARS:
+            tagged = [(w, flag) for w, flag in tagger.lcut(words) if len(w) >= 2]
+            noun = next((w for w, flag in tagged if flag.startswith("n") and flag != "nr" or flag == "vn"), None)
+            if noun or tagged:
+                return noun or tagged[0][0]
+    return ""
+
+
+class _Matters:
+    """The matters a conversation's residents raised, one per report section, in order.
+
+    A message that names no section (到现在还没人来) belongs to the matter talked about before;
+    one that comes before any section is named (您好，在吗) waits for the first one named, and
+    only a conversation that never names one has an 其它 matter."""
+
+    def __init__(self, checker):
+        self.signals = checker.procedure.signals
+        self.procedure = checker.procedure
+        self.tagger = _tagger(checker.tokenizer.jieba_tokenizer)
+        self.matters: dict[str, dict] = {}
+        self.waiting: list[tuple[dict, object]] = []
+        self.current: str | None = None
+        self.complaint_at: int | None = None  # index of the first complaining turn (the procedure starts there)
+        self.emergency_at: int | None = None
+        self.complaint_t: int | None = None
+        self.emergency_t: int | None = None
+
+    def resident(self, index: int, m: dict, ref: str) -> None:
+        text = normalise(m["x"])
+        emergency = self.signals.emergency_in(text)
+        complaint = self.procedure.is_complaint(text)
+        if complaint and self.complaint_at is None:
+            self.complaint_at, self.complaint_t = index, m["t"]
+        if emergency and self.emergency_at is None:
+            self.emergency_at, self.emergency_t = index, m["t"]
+        code, name = self.signals.topic(text, emergency)
+        said = {"ref": ref, "t": m["t"], "time": m["tt"], "complaint": complaint,
+                "emergency": emergency[0] if emergency else None,
+                "emergency_name": emergency[1] if emergency else None}
+        if code == "other":
+            if self.current is None:
+                self.waiting.append((said, text))
+                return
+            code = self.current
+        matter = self.matters.get(code)
+        if matter is None:
+            opening = self.waiting[0][0] if self.waiting else said  # the matter began with the first message
+            matter = self.matters[code] = {
+                "topic": code, "name": name, "at": opening["ref"], "t": opening["t"], "time": opening["time"],
+                # what was raised is in the message that named it, not in a greeting before it
+                "issue": _issue(self.signals, self.tagger, text, code), "text": text.original[:MATTER_TEXT_CHARS],
+                "messages": 0, "complaint": False, "emergency": None, "emergency_name": None, "emergency_at": None,
+                "emergency_t": None, "reply_ms": None, "emergency_reply_ms": None,
+            }
+        for s, _ in self.waiting:
+            self._add(matter, s)
+        self.waiting = []
+        self._add(matter, said)
+        self.current = code
+
+    @staticmethod
+    def _add(matter: dict, said: dict) -> None:
+        matter["messages"] += 1
+        matter["complaint"] = matter["complaint"] or said["complaint"]
+        if said["emergency"] and matter["emergency"] is None:
+            matter.update(emergency=said["emergency"], emergency_name=said["emergency_name"], emergency_at=said["ref"],
+                          emergency_t=said["t"])
+
+    def agent(self, time_ms: int) -> None:
+        """Staff answered at `time_ms`: the first answer after a matter's opening (and after its
+        emergency) is how soon staff responded."""
+        for matter in self.matters.values():
+            if matter["reply_ms"] is None:
+                matter["reply_ms"] = max(0, time_ms - matter["t"])
+            if matter["emergency_t"] is not None and matter["emergency_reply_ms"] is None:
+                matter["emergency_reply_ms"] = max(0, time_ms - matter["emergency_t"])
+
+    def rows(self) -> list[dict]:
+        if self.waiting and not self.matters:
+            said, text = self.waiting[0]
+            matter = {"topic": "other", "name": "其它", "at": said["ref"], "t": said["t"], "time": said["time"],
+                      "issue": "", "text": text.original[:MATTER_TEXT_CHARS], "messages": 0, "complaint": False,
+                      "emergency": None, "emergency_name": None, "emergency_at": None, "emergency_t": None,
+                      "reply_ms": None, "emergency_reply_ms": None}
+            for s, _ in self.waiting:
+                self._add(matter, s)
+            self.matters["other"] = matter
+        return list(self.matters.values())
 
 
 def audit_partition(checker, messages: list[dict], files: list[str]) -> dict:
@@ -55,18 +166,25 @@ def audit_partition(checker, messages: list[dict], files: list[str]) -> dict:
         turns: list[Turn] = []
         conversation_findings = Counter()
         participants: list[str] = []
+        matters = _Matters(checker)
+        replies: list[list] = []
         for m in ms:
             counts["messages"] += 1
             if m["r"] != "agent":
                 counts["customer_messages"] += 1
-                turns.append(Turn("customer", m["x"], _ref(m, files)))
+                ref = _ref(m, files)
+                matters.resident(len(turns), m, ref)
+                turns.append(Turn("customer", m["x"], ref))
                 continue
             counts["agent_messages"] += 1
             report = next(reports)
+            matters.agent(m["t"])
             a = agent(m["s"])
             a["messages"] += 1
             if m["s"] not in participants:
                 participants.append(m["s"])
+            reply = [m["t"], m["s"], 0, 0]  # time, agent, forbidden, disliked: the report counts by period
+            replies.append(reply)
             day = days.setdefault(_day(m["t"]), {"agent_messages": 0, "findings": Counter()})
             day["agent_messages"] += 1
             cats = frozenset(f.category for f in report.findings)
@@ -94,6 +212,7 @@ def audit_partition(checker, messages: list[dict], files: list[str]) -> dict:
                 day["findings"][f.category] += 1
                 categories[f.category] += 1
                 conversation_findings[f.severity] += 1
+                reply[2 if f.severity == "error" else 3] += 1
                 phrases[(f.category, f.match.strip())] += 1
             for category in sorted(cats):
                 bucket = examples.setdefault(category, [])
@@ -107,7 +226,7 @@ def audit_partition(checker, messages: list[dict], files: list[str]) -> dict:
                             "time": m["tt"],
                         }
                     )
-        outcome = score_conversation(checker, turns)
+        outcome = score_conversation(checker, turns, (matters.complaint_at, matters.emergency_at))
         counts["conversations"] += 1
         for name in participants:
             a = agent(name)
@@ -117,7 +236,8 @@ def audit_partition(checker, messages: list[dict], files: list[str]) -> dict:
         conversation_rows.append(
             {
                 "conversation_id": conversation_id,
-                "agents": ";".join(participants),
+                "agents": participants,
+                "first_ms": ms[0]["t"],
                 "messages": len(ms),
                 "agent_messages": sum(1 for m in ms if m["r"] == "agent"),
                 "first_time": ms[0]["tt"],
@@ -129,9 +249,13 @@ def audit_partition(checker, messages: list[dict], files: list[str]) -> dict:
                 "replies_checked": outcome.replies_checked,
                 "score": outcome.score,
                 "veto": outcome.veto,
-                "steps_missed": ";".join(s.name for s in outcome.steps_missed),
+                "steps_missed": [s.name for s in outcome.steps_missed],
                 "forbidden": conversation_findings["error"],
                 "disliked": conversation_findings["warning"],
+                "complaint_t": matters.complaint_t,
+                "emergency_t": matters.emergency_t,
+                "replies": replies,
+                "matters": matters.rows(),
             }
         )
     return {

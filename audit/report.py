@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from html import escape
 
+from audit.charts import bar_chart, line_chart
 from audit.pii import mask as mask_pii_text
 from assistant.taxonomy import taxonomy
 
@@ -26,58 +27,13 @@ svg text{font-size:12px;fill:#1f2329}.muted{color:#646a73}
 """
 
 
-def _bar_chart(name: str, items: list[tuple[str, float]], unit: str, color: str = "#1456f0") -> str:
-    """Horizontal bars, one per (label, value)."""
-    if not items:
-        return f'<p class="muted" data-chart="{name}">没有数据</p>'
-    width, label_w, row_h = 760, 220, 24
-    top = max(v for _, v in items) or 1
-    rows = []
-    for i, (label, value) in enumerate(items):
-        y = i * row_h
-        w = (width - label_w - 80) * value / top
-        rows.append(
-            f'<g data-label="{escape(label)}" data-value="{value}">'
-            f'<text x="{label_w - 6}" y="{y + 16}" text-anchor="end">{escape(label)}</text>'
-            f'<rect x="{label_w}" y="{y + 4}" width="{w:.1f}" height="{row_h - 8}" fill="{color}" rx="3"/>'
-            f'<text x="{label_w + w + 6:.1f}" y="{y + 16}">{value:g}{unit}</text></g>'
-        )
-    height = len(items) * row_h + 4
-    return (
-        f'<svg data-chart="{name}" xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
-        f'viewBox="0 0 {width} {height}" role="img">{"".join(rows)}</svg>'
-    )
-
-
 def _trend_chart(days: dict[str, dict]) -> str:
-    """Findings per 100 agent messages, day by day (a line with a dot per day)."""
-    if not days:
-        return '<p class="muted" data-chart="trend">没有数据</p>'
+    """Findings per 100 agent messages, day by day."""
     points = []
     for day, d in days.items():
         n = sum(d["findings"].values())
-        rate = round(100 * n / d["agent_messages"], 2) if d["agent_messages"] else 0.0
-        points.append((day, rate))
-    width, height, pad = 760, 220, 40
-    top = max(r for _, r in points) or 1
-    step = (width - 2 * pad) / max(1, len(points) - 1)
-    xy = [(pad + i * step, height - pad - (height - 2 * pad) * r / top) for i, (_, r) in enumerate(points)]
-    line = " ".join(f"{x:.1f},{y:.1f}" for x, y in xy)
-    dots = "".join(
-        f'<g data-label="{day}" data-value="{rate}"><circle cx="{x:.1f}" cy="{y:.1f}" r="3" fill="#d83931"/>'
-        f"<title>{day}：每百条 {rate:g}</title></g>"
-        for (day, rate), (x, y) in zip(points, xy, strict=True)
-    )
-    first, last = points[0][0], points[-1][0]
-    return (
-        f'<svg data-chart="trend" xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
-        f'viewBox="0 0 {width} {height}" role="img">'
-        f'<line x1="{pad}" y1="{height - pad}" x2="{width - pad}" y2="{height - pad}" stroke="#ccc"/>'
-        f'<polyline points="{line}" fill="none" stroke="#d83931" stroke-width="2"/>{dots}'
-        f'<text x="{pad}" y="{height - 12}">{first}</text>'
-        f'<text x="{width - pad}" y="{height - 12}" text-anchor="end">{last}</text>'
-        f'<text x="{pad}" y="{pad - 12}">每百条客服消息的问题数（最高 {top:g}）</text></svg>'
-    )
+        points.append((day, round(100 * n / d["agent_messages"], 2) if d["agent_messages"] else 0.0))
+    return line_chart("trend", points, "每百条客服消息的问题数")
 
 
 def _highlighted(text: str, spans: list, masked: bool) -> str:
@@ -134,8 +90,8 @@ def render(summary: dict, agents: list[dict], days: dict, phrases: list[dict], e
 <h1>话术质检报告</h1>
 <p class="muted">依据《物业管理公共关系与客户服务培训教材》的十句禁语、顾客最讨厌听到的话和投诉处理程序。{masked_note}</p>
 <div class="cards">{"".join(f'<div class="card"><b>{escape(str(v))}</b><span>{k}</span></div>' for k, v in cards)}</div>
-<section><h2>问题类别分布</h2>{_bar_chart("categories", category_items, "")}</section>
-<section><h2>各客服每百条消息的问题数</h2>{_bar_chart("agents", agent_items, "", "#d83931")}</section>
+<section><h2>问题类别分布</h2>{bar_chart("categories", category_items, "")}</section>
+<section><h2>各客服每百条消息的问题数</h2>{bar_chart("agents", agent_items, "", "#d83931")}</section>
 <section><h2>趋势（按天）</h2>{_trend_chart(days)}</section>
 <section><h2>最常见的问题说法</h2><table><tr><th>类别</th><th>说法</th><th>次数</th></tr>{phrase_rows}</table></section>
 <section><h2>示例消息</h2>{"".join(example_blocks) or '<p class="muted">没有发现问题。</p>'}</section>

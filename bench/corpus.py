@@ -97,3 +97,56 @@ def streamed_replies(n: int, seed: int = 13):
         topic = rng.choice(TOPICS)
         tail = rng.choice(BAD) if rng.random() < 0.35 else rng.choice(ACTIONS).format(t=rng.choice(TIMES))
         yield f"{name}（{phone}）您好，您反映的{topic}的问题我们已经收到，{tail}。"
+
+
+GREETINGS = ["您好，在吗", "你好", "物业在吗？"]
+FOLLOW_UPS = ["到现在还没人来", "怎么还没处理？", "好的，谢谢"]
+STAFF_REPLIES = [
+    "{name}您好，谢谢您告诉我们，给您添麻烦了，工程部师傅{t}上门处理，处理完我给您回电话。",
+    "{name}您好，非常抱歉，您反映的问题我已经记下了，保洁{t}过去清理，有问题随时联系我。",
+    "{name}您好，我已经上报主管，保安{t}到现场查看，结果第一时间告诉您。",
+    "{name}您好，感谢您的反映，原因是设备老化，我们{t}安排人员检查，您看这样可以吗？",
+]
+
+
+def months_of_chats(resident_messages: list[dict], months: list[tuple[int, int]], per_month: int, seed: int = 3) -> list[dict]:
+    """Whole conversations spread over `months` (year, month) in China's time, for the management
+    report: each opens with a labelled resident message (sometimes after a greeting), staff answer
+    after one minute to a few hours with a good reply or one from BAD, some get a follow-up, a few
+    are never answered. Rows in the audit's JSONL form, times in ISO 8601 with +08:00."""
+    from datetime import datetime, timedelta, timezone
+
+    china = timezone(timedelta(hours=8))
+    rng = random.Random(seed)
+    rows: list[dict] = []
+    n = 0
+    for year, month in months:
+        for _ in range(per_month):
+            n += 1
+            cid = f"conv-{year}{month:02d}-{n:05d}"
+            resident = f"wm-{rng.randint(1, 400):04d}"
+            agent = f"agent-{rng.randint(1, 6):02d}"
+            name = rng.choice(SURNAMES) + rng.choice(TITLES)
+            t = datetime(year, month, 1, 8, tzinfo=china) + timedelta(minutes=rng.randint(0, 27 * 24 * 60))
+            said = rng.choice(resident_messages)
+
+            def add(role: str, sender: str, text: str, when: datetime, k: list[int] = [0]) -> None:  # noqa: B006
+                k[0] += 1
+                rows.append({"message_id": f"{cid}-{k[0]}", "conversation_id": cid, "role": role, "sender": sender,
+                             "time": when.isoformat(), "text": text})
+
+            if rng.random() < 0.2:
+                add("customer", resident, rng.choice(GREETINGS), t)
+                t += timedelta(seconds=rng.randint(5, 60))
+            add("customer", resident, said["text"], t)
+            if rng.random() < 0.05:
+                continue  # never answered
+            t += timedelta(minutes=1 if said.get("emergency") else rng.choice([1, 3, 8, 20, 45, 120, 300]))
+            reply = rng.choice(BAD) + "。" if rng.random() < 0.3 else rng.choice(STAFF_REPLIES)
+            add("agent", agent, reply.format(name=name, t=rng.choice(TIMES)), t)
+            if rng.random() < 0.3:
+                t += timedelta(minutes=rng.randint(30, 600))
+                add("customer", resident, rng.choice(FOLLOW_UPS), t)
+                t += timedelta(minutes=rng.randint(1, 60))
+                add("agent", agent, rng.choice(STAFF_REPLIES).format(name=name, t=rng.choice(TIMES)), t)
+    return rows
