@@ -396,6 +396,81 @@ def audit(
     raise typer.Exit(status)
 
 
+class SurveyScale(str, Enum):
+    five = "5"
+    ten = "10"
+
+
+@app.command()
+def survey(
+    files: Annotated[list[Path], typer.Argument(help="问卷数据：CSV（UTF-8 或 GB18030）或 Excel .xlsx，长表或宽表。")],
+    out: Annotated[Path, typer.Option("--out", "-o", help="输出目录。")],
+    scale: Annotated[SurveyScale, typer.Option("--scale", help="评分量表：5 分制或 10 分制。")] = SurveyScale.five,
+    importance_line: Annotated[
+        float | None, typer.Option("--importance-line", help="重要程度分界线（默认：各项目重要程度的平均值）。")
+    ] = None,
+    satisfaction_line: Annotated[
+        float | None, typer.Option("--satisfaction-line", help="满意度分界线：公司目标或行业平均（默认：各项目满意度的平均值）。")
+    ] = None,
+    mask_pii: Annotated[bool, typer.Option("--mask-pii/--no-mask-pii", help="意见示例中隐去手机号、身份证号、房号（默认隐去）。")] = True,
+    lexicon_dir: LexiconDirs = None,
+) -> None:
+    """顾客满意度评析：按项目算重要程度和满意度，画四分图，读业主的意见。
+
+    退出码：0 全部读入；3 有被拒绝的行（见 errors.jsonl）；2 用法错误。
+    """
+    from management.survey import SurveyError, run
+
+    try:
+        result = run(
+            list(files), out, scale=int(scale.value), importance_line=importance_line,
+            satisfaction_line=satisfaction_line, signals=_checker(lexicon_dir).procedure.signals, mask_pii=mask_pii,
+        )
+    except SurveyError as exc:
+        _stderr().print(str(exc), markup=False)
+        raise typer.Exit(EXIT_BAD_INPUT) from None
+    if sys.stderr.isatty():
+        _stderr().print(f"已分析 {result['respondents']} 位受访者、{len(result['items'])} 个项目。报告：{out / 'survey.html'}")
+    raise typer.Exit(3 if result["errors"] else EXIT_OK)
+
+
+@app.command()
+def report(
+    inputs: Annotated[
+        list[Path], typer.Argument(help="`huashu audit` 的输出目录，或聊天记录文件（先质检再出报告）。")
+    ],
+    out: Annotated[Path, typer.Option("--out", "-o", help="输出目录。")],
+    date_from: Annotated[str | None, typer.Option("--from", help="报告期开始日期，如 2026-11-01（默认：数据中最后一个完整月）。")] = None,
+    date_to: Annotated[str | None, typer.Option("--to", help="报告期结束日期（含当天），如 2026-11-30。")] = None,
+    office: Annotated[Path | None, typer.Option("--office", help="管理处信息 office.yaml：名称、解释人、电话、跟踪办法、盖章文字。")] = None,
+    finance: Annotated[Path | None, typer.Option("--finance", help="收支数据 CSV：section,item,income,expense。")] = None,
+    survey_file: Annotated[Path | None, typer.Option("--survey", help="`huashu survey` 输出的 survey.json。")] = None,
+    name_agents: Annotated[bool, typer.Option("--name-agents", help="效果评估中写出客服姓名（默认匿名）。")] = False,
+    mask_pii: Annotated[bool, typer.Option("--mask-pii/--no-mask-pii", help="示例消息中隐去手机号、身份证号、房号（默认隐去）。")] = True,
+    workers: Annotated[int | None, typer.Option(help="需要先质检时的工作进程数（默认：全部 CPU 核）。", min=1)] = None,
+    lexicon_dir: LexiconDirs = None,
+) -> None:
+    """管理报告：把一段时期的业主来访、投诉、突发事件和服务用语质量写成给业主委员会的报告。
+
+    退出码：0 完成；2 用法错误（文件、日期或设置有误，错误信息指明文件和行）。
+    """
+    from management.report import ReportError, Request, run
+
+    request = Request(
+        inputs=list(inputs), out=out, date_from=date_from, date_to=date_to, office=office, finance=finance,
+        survey=survey_file, name_agents=name_agents, mask_pii=mask_pii, workers=workers,
+        lexicon_dirs=_lexicon_dirs(lexicon_dir),
+    )
+    try:
+        result = run(request, lambda: _checker(lexicon_dir))
+    except ReportError as exc:
+        _stderr().print(str(exc), markup=False)
+        raise typer.Exit(EXIT_BAD_INPUT) from None
+    if sys.stderr.isatty():
+        _stderr().print(f"报告期 {result['period']['from']} 至 {result['period']['to']}。报告：{out / 'report.html'}")
+    raise typer.Exit(EXIT_OK)
+
+
 @app.command()
 def assist(
     name: Annotated[str | None, typer.Option("--name", help="业主的称呼，例如 王先生。")] = None,
