@@ -1,5 +1,5 @@
 """The house rules of the code, read from its imports: the engine (assistant/) never imports its
-adapters (api/, audit/, cli/) or a network client, no two modules import each other (directly or
+adapters (api/, audit/, cli/, management/) or a network client, no two modules import each other (directly or
 in a ring), and routes do not import each other.
 
     python tests/test_architecture.py     # prints the package-level import graph and any cycles
@@ -13,8 +13,8 @@ from collections import defaultdict
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-PACKAGES = ("assistant", "api", "audit", "cli")
-ADAPTERS = ("api", "audit", "cli")
+PACKAGES = ("assistant", "api", "audit", "cli", "management")
+ADAPTERS = ("api", "audit", "cli", "management")
 # libraries that belong to adapters: the engine must not reach for the network, a web framework
 # or a terminal UI
 ADAPTER_LIBRARIES = ("httpx", "fastapi", "starlette", "uvicorn", "typer", "rich", "mcp", "distributed", "openai")
