@@ -12,6 +12,7 @@ from management.reading import step_meaning
 
 NUMERALS = ["一", "二", "三", "四", "五", "六", "七", "八", "九", "十", "十一", "十二"]
 BLANK = "＿＿＿＿＿＿＿＿"
+QUOTE_CHARS = 60
 
 
 def _duration(minutes: float | None) -> str:
@@ -96,11 +97,10 @@ def _preface(r: dict) -> str:
 """
 
 
-def _examples(issue: dict) -> str:
-    return "".join(
-        f'<blockquote data-conversation="{escape(e["conversation_id"])}">{escape(e["text"])}</blockquote>'
-        for e in issue["examples"]
-    )
+def _quoted(text: str) -> str:
+    """A resident's words as a table cell quotes them: one line, long ones cut."""
+    text = " ".join(text.split())
+    return text if len(text) <= QUOTE_CHARS else text[: QUOTE_CHARS - 1] + "…"
 
 
 def _topic_section(number: str, s: dict) -> str:
@@ -115,7 +115,8 @@ def _topic_section(number: str, s: dict) -> str:
         req, comp, emerg, resp = s["requests"], s["complaints"], s["emergencies"], s["response"]
         before_req = previous["requests"]["matters"] if previous else None
         before_comp = previous["complaints"]["matters"] if previous else None
-        sentence = f"本期业主反映{title}方面的事项 {req['matters']} 件{_compared(req['matters'], before_req, ' 件')}，其中投诉 {comp['matters']} 件"
+        what = "业主反映的其它事项" if s["code"] == "other" else f"业主反映{title}方面的事项"
+        sentence = f"本期{what} {req['matters']} 件{_compared(req['matters'], before_req, ' 件')}，其中投诉 {comp['matters']} 件"
         sentence += f"，突发事件 {emerg['matters']} 件。" if emerg["matters"] else "。"
         if resp["median_minutes"] is not None:
             sentence += f"我们首次回复业主的时间中位数为 {_duration(resp['median_minutes'])}，九成在 {_duration(resp['p90_minutes'])} 以内。"
@@ -135,8 +136,11 @@ def _topic_section(number: str, s: dict) -> str:
             numeric={1, 2},
         ))
         body.append("<h3>反映较多的问题</h3>")
-        body.append(table(["问题", "件数"], [[i["issue"], i["count"]] for i in s["issues"]], numeric={1}))
-        body.append('<p class="muted">业主原话举例（已隐去个人信息）：</p>' + "".join(_examples(i) for i in s["issues"][:2]))
+        body.append(table(
+            ["问题", "件数", "业主原话举例"],
+            [[i["issue"], i["count"], " ／ ".join(_quoted(e["text"]) for e in i["examples"])] for i in s["issues"]],
+            numeric={1},
+        ))
         if emerg["matters"]:
             kinds = "、".join(f"{k['name']} {k['count']} 件" for k in emerg["by_kind"])
             speed = emerg["response"]["median_minutes"]

@@ -20,7 +20,8 @@ p{margin:6px 0}
 table{border-collapse:collapse;width:100%;margin:6px 0 10px}
 td,th{border:1px solid #d9dce1;padding:4px 8px;text-align:left;font-size:13.5px;vertical-align:top}
 th{background:#f2f3f5;font-weight:600}
-td.n,th.n{text-align:right;font-variant-numeric:tabular-nums}
+td.n,th.n{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
+td:first-child,th:first-child{white-space:nowrap}
 .muted{color:#646a73}
 .none{color:#646a73;font-style:italic}
 blockquote{margin:6px 0;padding:6px 10px;border-left:3px solid #c9cdd4;background:#f7f8fa;font-size:14px}

@@ -265,10 +265,12 @@ def _agents(conversations: list[dict], period: Period, name_agents: bool) -> lis
     """Each agent's messages and rates in the period, named only when asked (else 客服A, 客服B…)."""
     counts: dict[str, Counter] = defaultdict(Counter)
     scores: dict[str, list[int]] = defaultdict(list)
+    ids: dict[str, set[str]] = defaultdict(set)
     for c in conversations:
         for t, agent, f, d in c["replies"]:
             if period.holds(t):
                 counts[agent].update(messages=1, forbidden=f, disliked=d)
+                ids[agent].add(c["conversation_id"])
         if c["complaint_t"] is not None and period.holds(c["complaint_t"]):
             for agent in c["agents"]:
                 scores[agent].append(c["score"])
@@ -282,6 +284,7 @@ def _agents(conversations: list[dict], period: Period, name_agents: bool) -> lis
             "disliked_per_100": round(100 * n["disliked"] / n["messages"], 2),
             "complaint_conversations": len(scores[agent]),
             "average_procedure_score": round(statistics.mean(scores[agent]), 1) if scores[agent] else None,
+            "conversations": sorted(ids[agent]),
         })
     return rows
 
@@ -321,8 +324,7 @@ def build(conversations: list[dict], period: Period, zone: ZoneInfo, *, office: 
         if first_ms is None or back.end_ms <= first_ms:
             break
         language = _language(conversations, back)
-        trend.append({"period": back.label, "from": back.first.isoformat(), "to": back.last.isoformat(),
-                      **{k: v for k, v in language.items() if k != "conversations"}})
+        trend.append({"period": back.label, "from": back.first.isoformat(), "to": back.last.isoformat(), **language})
         back = previous_of(back)
     trend.reverse()
     evaluation = next(s for s in sections if s["code"] == "evaluation")
