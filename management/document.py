@@ -228,8 +228,8 @@ def _evaluation(number: str, s: dict) -> str:
         body.append("<h3>业主满意度调查</h3>")
         urgent = "、".join(u["item"] for u in survey["urgent"])
         body.append(
-            f"<p>本期满意度调查共 {escape(str(survey['respondents']))} 位业主参与，评价 {survey['items']} 个项目，"
-            f"平均满意度 {survey['average_satisfaction']:g}。"
+            f"<p>满意度调查共 {escape(str(survey['respondents']))} 位业主参与，评价 {survey['items']} 个项目，"
+            + (f"平均满意度 {survey['average_satisfaction']:g}。" if survey["average_satisfaction"] is not None else "")
             + (f"按四分图分析，急需改进的项目是：{escape(urgent)}。" if urgent else "按四分图分析，本期没有急需改进的项目。")
             + "</p>"
         )

@@ -143,6 +143,7 @@ def survey_summary(data: dict | None) -> dict | None:
     if data is None:
         return None
     items = data["items"]
+    rated = [i["satisfaction"] for i in items if i["satisfaction"] is not None]  # an item may lack one kind of score
     urgent = sorted((i for i in items if i["quadrant"] == "急需改进"),
                     key=lambda i: -(i["importance"] - i["satisfaction"]))
     return {
@@ -152,7 +153,7 @@ def survey_summary(data: dict | None) -> dict | None:
         "satisfaction_line": data.get("satisfaction_line"),
         "quadrants": {q: [i["item"] for i in items if i["quadrant"] == q] for q in QUADRANTS},
         "urgent": [{"item": i["item"], "importance": i["importance"], "satisfaction": i["satisfaction"]} for i in urgent],
-        "average_satisfaction": round(sum(i["satisfaction"] for i in items) / len(items), 2) if items else None,
+        "average_satisfaction": round(sum(rated) / len(rated), 2) if rated else None,
     }
 
 

@@ -258,3 +258,19 @@ def test_the_report_prints_on_a4_one_part_per_page_without_the_network(made):
     assert all(url.startswith("file:") for url in requests)
     pages = len(re.findall(rb"/Type\s*/Page[^s]", pdf))
     assert pages >= len(SECTIONS) + 2  # each part starts on a page of its own
+
+
+def test_a_survey_from_huashu_survey_is_read_into_the_evaluation(made, run_env_module, tmp_path):
+    _, out, _ = made
+    rows = ["respondent,item,importance,satisfaction"]
+    for r in range(1, 5):
+        rows += [f"R{r},电梯维修,5,2", f"R{r},绿化养护,2,5", f"R{r},安保巡逻,5,5", f"R{r},社区活动,2,2"]
+    (tmp_path / "survey.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
+    made_survey = huashu(run_env_module, "survey", tmp_path / "survey.csv", "--out", tmp_path / "survey")
+    assert made_survey.returncode == 0, made_survey.stderr
+    done = huashu(run_env_module, "report", out / "audit", "--out", tmp_path / "report", "--survey", tmp_path / "survey" / "survey.json")
+    assert done.returncode == 0, done.stderr
+    survey = section(json.loads((tmp_path / "report" / "report.json").read_text(encoding="utf-8")), "效果评估")["survey"]
+    assert survey["respondents"] == 4 and survey["quadrants"]["急需改进"] == ["电梯维修"]
+    assert survey["quadrants"]["继续保持"] == ["安保巡逻"] and survey["average_satisfaction"] == 3.5
+    assert "急需改进的项目是：电梯维修" in (tmp_path / "report" / "report.html").read_text(encoding="utf-8")
