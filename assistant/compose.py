@@ -38,7 +38,7 @@ from assistant.clauses import Clause, clause_index, clauses
 from assistant.errors import RuleFileError
 from assistant.lexicon import Lexicon
 from assistant.normalise import is_han, normalise, traditional_share
-from assistant.segment import WordBounds
+from assistant.segment import WordBounds, word_tag
 from assistant.timing import promise_time
 
 COMPOSE_FILE = Path(__file__).resolve().parent / "compose.yaml"
@@ -71,6 +71,8 @@ class ComposeSpec(_Strict):
     matter_time: list[str]
     matter_end: list[str]
     matter_pointer: list[str]
+    matter_measure: list[str]
+    matter_written: str
     matter_owner: list[str]
     matter_resident: list[str]
     matter_day: list[str]
@@ -128,6 +130,8 @@ class Composer:
         self.matter_lead = frozenset(spec.matter_lead)
         self.matter_time = frozenset(spec.matter_time)
         self.matter_end = frozenset(spec.matter_end)
+        self.matter_staff = frozenset(spec.matter_owner) - frozenset(spec.matter_resident) - {"你", "你们", "他们"}
+        self.matter_written = lexicon.compile(spec.matter_written, f"{where}: matter_written", ComposeError)
         self.words = words
         self.answers_by = lexicon.compile(spec.answers_by, f"{where}: answers_by", ComposeError)
         unknown = [m for m in spec.priority if m not in spec.moves] + [m for m in spec.moves if m not in spec.priority]
@@ -235,11 +239,22 @@ class Composer:
                     break
                 start += len(words[i])
                 i += 1
+            if i + 2 < len(words) and words[i] in self.spec.matter_pointer and words[i + 1] in self.spec.matter_measure:
+                start += len(words[i]) + len(words[i + 1])  # 这款|可视对讲 (jieba: 这|款): which one, then the matter
+                i += 2
             if i + 2 < len(words) and words[i] in self.spec.matter_owner and (
                 words[i + 1] == "的" or (words[i] in self.spec.matter_resident and words[i + 1] in self.spec.matter_pointer)
             ):
                 start += len(words[i]) + len(words[i + 1])  # 我们的配电箱, 您这个装修申请单: whose it is is not the matter
                 i += 2
+            elif i + 3 < len(words) and words[i] in self.matter_staff and words[i + 2] == "的" and word_tag(words[i + 1]) == "v":
+                start += sum(len(w) for w in words[i : i + 3])  # 我们装的智能水表: who put it in is not the matter
+                i += 3
+            written = self.matter_written.match(text.skeleton, start)
+            if written:
+                while i < len(words) and start < written.end():  # 通知栏上写得清清楚楚|周四上午停电检修: what it says
+                    start += len(words[i])
+                    i += 1
             end = sum(len(w) for w in words[:i])
             if i + 1 < len(words) and words[i] in self.spec.matter_day and words[i + 1] not in self.matter_end:
                 end += len(words[i])  # 今天9栋停水: a day that opens the matter belongs to it
@@ -269,11 +284,15 @@ class Composer:
             clause_length = parts[k].end - parts[k].start
             if i == len(words) and problem_at < clause_length:
                 end = len(text.skeleton)  # 发票抬头改不了的: the problem's own words end it, below
-            elif i == len(words) or end <= start:  # no subject of its own (改天再聊, 我们也没办法): no matter
+            elif (i == len(words) and not written) or end <= start:  # no subject of its own (改天再聊, 我们也没办法): no matter
                 continue
             lo, hi = text.to_original(start, end)
             clause = parts[k].text(original).strip()
-            hi = min(hi, problem_at)  # the matter ends where the problem's words begin (这个月物业费|减免不了)
+            if lo <= problem_at < hi and not self._noun_at(clause, problem_at):
+                # the matter ends where the problem's words begin (这个月物业费|减免不了), unless
+                # they begin with the thing itself (3栋|电梯绝对不可能夹人 still names the 电梯)
+                # or before the matter does (|我们的配电箱绝对不可能出问题)
+                hi = problem_at
             if hi <= lo or hi > 0.75 * len(clause):
                 continue
             head = _TRAILING.sub("", clause[lo:hi])
@@ -285,6 +304,11 @@ class Composer:
                 return ""
             return head if head.endswith(_KINDS) else head + "的事"
         return ""
+
+    def _noun_at(self, clause: str, at: int) -> bool:
+        """Whether the word of `clause` starting at `at` is a noun (jieba's tag)."""
+        words = self.words(normalise(clause[at:]).skeleton) if self.words else []
+        return bool(words) and word_tag(words[0]).startswith("n")
 
     def _plan(
         self, original: str, parts: list[Clause], drop: set[int], problems: dict[int, int], analysis: Analysis
