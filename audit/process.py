@@ -55,6 +55,16 @@ def _issue(signals, tagger, text, code: str) -> str:
     return ""
 
 
+def _matter(code: str, name: str, opening: dict, text, issue: str) -> dict:
+    """A new matter: section, issue, the message that named it and when it began."""
+    return {
+        "topic": code, "name": name, "at": opening["ref"], "t": opening["t"], "time": opening["time"],
+        "issue": issue, "text": text.original[:MATTER_TEXT_CHARS], "messages": 0, "complaint": False,
+        "emergency": None, "emergency_name": None, "emergency_at": None, "emergency_t": None,
+        "reply_ms": None, "emergency_reply_ms": None,
+    }
+
+
 class _Matters:
     """The matters a conversation's residents raised, one per report section, in order.
 
@@ -67,7 +77,9 @@ class _Matters:
         self.procedure = checker.procedure
         self.tagger = _tagger(checker.tokenizer.jieba_tokenizer)
         self.matters: dict[str, dict] = {}
-        self.waiting: list[tuple[dict, object]] = []
+        self.waiting: list[tuple[dict, object]] = []  # messages before any section is named
+        self.waiting_answered = False
+        self.other_reply_ms: int | None = None  # staff's first answer to them
         self.current: str | None = None
         self.complaint_at: int | None = None  # index of the first complaining turn (the procedure starts there)
         self.emergency_at: int | None = None
@@ -93,17 +105,15 @@ class _Matters:
             code = self.current
         matter = self.matters.get(code)
         if matter is None:
-            opening = self.waiting[0][0] if self.waiting else said  # the matter began with the first message
-            matter = self.matters[code] = {
-                "topic": code, "name": name, "at": opening["ref"], "t": opening["t"], "time": opening["time"],
-                # what was raised is in the message that named it, not in a greeting before it
-                "issue": _issue(self.signals, self.tagger, text, code), "text": text.original[:MATTER_TEXT_CHARS],
-                "messages": 0, "complaint": False, "emergency": None, "emergency_name": None, "emergency_at": None,
-                "emergency_t": None, "reply_ms": None, "emergency_reply_ms": None,
-            }
+            # the matter's clock starts at the first message still waiting for staff (您好，在吗
+            # unanswered; not one staff already answered), what was raised is in the message
+            # that named it
+            opening = self.waiting[0][0] if self.waiting and not self.waiting_answered else said
+            matter = self.matters[code] = _matter(code, name, opening, text, _issue(self.signals, self.tagger, text, code))
         for s, _ in self.waiting:
             self._add(matter, s)
         self.waiting = []
+        self.waiting_answered = False
         self._add(matter, said)
         self.current = code
 
@@ -118,6 +128,9 @@ class _Matters:
     def agent(self, time_ms: int) -> None:
         """Staff answered at `time_ms`: the first answer after a matter's opening (and after its
         emergency) is how soon staff responded."""
+        if self.waiting and not self.waiting_answered:
+            self.waiting_answered = True
+            self.other_reply_ms = max(0, time_ms - self.waiting[0][0]["t"])
         for matter in self.matters.values():
             if matter["reply_ms"] is None:
                 matter["reply_ms"] = max(0, time_ms - matter["t"])
@@ -127,10 +140,8 @@ class _Matters:
     def rows(self) -> list[dict]:
         if self.waiting and not self.matters:
             said, text = self.waiting[0]
-            matter = {"topic": "other", "name": "其它", "at": said["ref"], "t": said["t"], "time": said["time"],
-                      "issue": "", "text": text.original[:MATTER_TEXT_CHARS], "messages": 0, "complaint": False,
-                      "emergency": None, "emergency_name": None, "emergency_at": None, "emergency_t": None,
-                      "reply_ms": None, "emergency_reply_ms": None}
+            matter = _matter("other", "其它", said, text, "")
+            matter["reply_ms"] = self.other_reply_ms
             for s, _ in self.waiting:
                 self._add(matter, s)
             self.matters["other"] = matter

@@ -452,7 +452,7 @@ def report(
 ) -> None:
     """管理报告：把一段时期的业主来访、投诉、突发事件和服务用语质量写成给业主委员会的报告。
 
-    退出码：0 完成；2 用法错误（文件、日期或设置有误，错误信息指明文件和行）。
+    退出码：0 完成；3 完成，但质检时有聊天记录行无法读取（未计入）；2 用法错误（文件、日期或设置有误，错误信息指明文件和行）。
     """
     from management.report import ReportError, Request, run
 
@@ -466,9 +466,12 @@ def report(
     except ReportError as exc:
         _stderr().print(str(exc), markup=False)
         raise typer.Exit(EXIT_BAD_INPUT) from None
+    rejected = result["data"]["rejected_rows"]
+    if rejected:
+        _stderr().print(f"质检时有 {rejected} 行聊天记录无法读取，未计入报告（见 {result['data']['audit']}/errors.jsonl）。")
     if sys.stderr.isatty():
         _stderr().print(f"报告期 {result['period']['from']} 至 {result['period']['to']}。报告：{out / 'report.html'}")
-    raise typer.Exit(EXIT_OK)
+    raise typer.Exit(3 if rejected else EXIT_OK)
 
 
 @app.command()

@@ -8,7 +8,7 @@ from html import escape
 
 from audit.charts import bar_chart, line_chart
 from management.page import page, table
-from management.reading import step_meaning
+from management.reading import step_meaning, steps
 
 NUMERALS = ["一", "二", "三", "四", "五", "六", "七", "八", "九", "十", "十一", "十二"]
 BLANK = "＿＿＿＿＿＿＿＿"
@@ -19,14 +19,14 @@ def _duration(minutes: float | None) -> str:
     if minutes is None:
         return "—"
     if minutes < 1:
-        return "不到 1 分钟"
+        return "不到1分钟"
     if minutes < 60:
-        return f"{round(minutes)} 分钟"
+        return f"{round(minutes)}分钟"
     if minutes < 24 * 60:
         hours, rest = divmod(round(minutes), 60)
-        return f"{hours} 小时" + (f" {rest} 分钟" if rest else "")
+        return f"{hours}小时" + (f"{rest}分钟" if rest else "")
     days, rest = divmod(round(minutes / 60), 24)
-    return f"{days} 天" + (f" {rest} 小时" if rest else "")
+    return f"{days}天" + (f"{rest}小时" if rest else "")
 
 
 def _change(now: float | None, before: float | None, unit: str = "") -> str:
@@ -38,7 +38,7 @@ def _change(now: float | None, before: float | None, unit: str = "") -> str:
         return "持平"
     arrow = "增加" if diff > 0 else "减少"
     text = f"{arrow} {abs(diff):g}{unit}"
-    if before:
+    if before and round(abs(diff / before), 2) >= 0.01:  # "（-0%）" says nothing
         text += f"（{diff / before:+.0%}）"
     return text
 
@@ -82,14 +82,18 @@ def _preface(r: dict) -> str:
         "本期数据未覆盖一个完整的自然月，报告期按数据实际覆盖的日期确定。" if period["chosen_by"] == "data" else ""
     )
     masked = "文中引用的业主原话已隐去手机号、身份证号和房号。" if r["mask_pii"] else "文中引用的业主原话未隐去个人信息，请妥善保管本报告。"
-    quickest = f"各方面首次回复业主的时间中位数在 {_duration(min(first_answer))} 至 {_duration(max(first_answer))} 之间。" if first_answer else ""
+    quickest = f"各方面首次回复业主的时间中位数在{_duration(min(first_answer))}至{_duration(max(first_answer))}之间。" if first_answer else ""
+    if data["rejected_rows"]:
+        coverage += f"质检时有 {data['rejected_rows']} 行聊天记录无法读取，未计入本报告。"
+    if not period["previous"]["covered"]:
+        coverage += "上期数据不完整，本期不与上期比较。"
     return f"""
 <h1>{escape(office['name'])}管理报告</h1>
 <p class="subtitle">报告期：{escape(period['label'])}（{period['from']} 至 {period['to']}）</p>
 <h2>前言</h2>
 <p>尊敬的{escape(office['addressee'])}：</p>
-<p>感谢大家一直以来对我们工作的理解和支持。为了让大家清楚地了解本期小区的管理服务情况，我们根据本期与业主的 {data['conversations']} 个沟通会话，整理了这份管理报告。报告按设备、治安、消防、停车场、清洁、绿化、消杀、管理费收支、本体维修基金收支、效果评估和其它事项逐项说明：大家反映了什么、我们回复得多快、投诉是怎样处理的、服务质量有没有进步。</p>
-<p>报告中的每一个数字都能追溯到具体的会话记录（见随附的 report.json），各期报告的栏目保持一致，方便大家前后对照。{quickest}{coverage}</p>
+<p>感谢大家一直以来对我们工作的理解和支持。为了让大家清楚地了解本期小区的管理服务情况，我们根据本期与业主的 {data['conversations']} 个沟通会话，整理了这份管理报告。报告按{"、".join(x["title"] for x in r["sections"][:-1])}和{r["sections"][-1]["title"]}逐项说明：大家反映了什么、我们回复得多快、投诉是怎样处理的、服务质量有没有进步。</p>
+<p>报告中业主反映和服务质量的数字都来自会话记录，可以逐条核对；各期报告的栏目保持一致，方便大家前后对照。{quickest}{coverage}</p>
 <div class="figure">{table(['指标', '本期', '上期', '变化'], rows, numeric={1, 2})}</div>
 <h3>本期各方面反映的事项</h3>
 <div class="figure">{chart}</div>
@@ -103,7 +107,7 @@ def _quoted(text: str) -> str:
     return text if len(text) <= QUOTE_CHARS else text[: QUOTE_CHARS - 1] + "…"
 
 
-def _topic_section(number: str, s: dict) -> str:
+def _topic_section(number: str, s: dict, finance_file: str | None) -> str:
     title = escape(s["title"])
     head = f'<h2 data-section="{s["code"]}">{number}、{title}</h2>'
     previous = s["previous"]
@@ -115,16 +119,16 @@ def _topic_section(number: str, s: dict) -> str:
         req, comp, emerg, resp = s["requests"], s["complaints"], s["emergencies"], s["response"]
         before_req = previous["requests"]["matters"] if previous else None
         before_comp = previous["complaints"]["matters"] if previous else None
-        what = "业主反映的其它事项" if s["code"] == "other" else f"业主反映{title}方面的事项"
+        what = "业主反映的其它事项" if s["code"] == "other" else f"业主反映{escape(s['subject'])}方面的事项"
         sentence = f"本期{what} {req['matters']} 件{_compared(req['matters'], before_req, ' 件')}，其中投诉 {comp['matters']} 件"
         sentence += f"，突发事件 {emerg['matters']} 件。" if emerg["matters"] else "。"
         if resp["median_minutes"] is not None:
-            sentence += f"我们首次回复业主的时间中位数为 {_duration(resp['median_minutes'])}，九成在 {_duration(resp['p90_minutes'])} 以内。"
+            sentence += f"我们首次回复业主的时间中位数为{_duration(resp['median_minutes'])}，九成在{_duration(resp['p90_minutes'])}以内。"
         if resp["unanswered"]["count"]:
-            sentence += f"另有 {resp['unanswered']['count']} 件在会话记录中未见客服回复，管理处将逐一核实。"
-        body.append(f"<p>{sentence}</p>")
+            sentence += f"另有 {resp['unanswered']['count']} 件在会话记录中未见客服回复。"
         if len(s.get("by_topic", [])) > 1:
-            body.append(table(["类别", "事项"], [[t["name"], t["count"]] for t in s["by_topic"]], numeric={1}))
+            sentence += "按类别：" + "、".join(f"{escape(t['name'])} {t['count']} 件" for t in s["by_topic"]) + "。"
+        body.append(f"<p>{sentence}</p>")
         body.append(table(
             ["指标", "本期", "上期", "变化"],
             [
@@ -135,7 +139,8 @@ def _topic_section(number: str, s: dict) -> str:
             ],
             numeric={1, 2},
         ))
-        body.append("<h3>反映较多的问题</h3>")
+        repeated = any(i["count"] > 1 and i["named"] for i in s["issues"])
+        body.append("<h3>反映较多的问题</h3>" if repeated else "<h3>业主反映的问题</h3>")
         body.append(table(
             ["问题", "件数", "业主原话举例"],
             [[i["issue"], i["count"], " ／ ".join(_quoted(e["text"]) for e in i["examples"])] for i in s["issues"]],
@@ -145,18 +150,19 @@ def _topic_section(number: str, s: dict) -> str:
             kinds = "、".join(f"{k['name']} {k['count']} 件" for k in emerg["by_kind"])
             speed = emerg["response"]["median_minutes"]
             body.append("<h3>突发事件</h3>")
+            up = emerg["reported_up"]
             body.append(
-                f"<p>本期发生突发事件 {emerg['matters']} 件：{escape(kinds)}。"
-                + (f"接到报告后客服首次回复的时间中位数为 {_duration(speed)}，九成在 {_duration(emerg['response']['p90_minutes'])} 以内。" if speed is not None else "")
-                + "处置按先救人、控制事态、及时向上级汇报的原则进行。</p>"
+                f"<p>本期业主报告突发事件 {emerg['matters']} 件：{escape(kinds)}。"
+                + (f"接到报告后客服首次回复的时间中位数为{_duration(speed)}，九成在{_duration(emerg['response']['p90_minutes'])}以内。" if speed is not None else "")
+                + f"其中 {up['count']} 件在会话中告诉业主已向上级汇报或报警（{escape(up['step'])}）。</p>"
             )
         proc = s["procedure"]
         if proc["count"]:
             body.append("<h3>投诉处理</h3>")
             missed = proc["steps_missed"]
-            text = (f"按投诉处理程序（一谢、二谦、三听、四办、五帮助、六解释、七理智、八汇报）评估，本期此类投诉会话 "
+            text = (f"按投诉处理程序（{'、'.join(step.name for step in steps())}）评估，本期此类投诉会话 "
                     f"{proc['count']} 个，平均 {proc['average_score']:g} 分。")
-            text += ("较常遗漏的步骤：" + "、".join(m["step"] for m in missed[:3]) + "，我们将在培训中重点改进。") if missed else "各步骤均已做到。"
+            text += ("较常遗漏的步骤：" + "、".join(m["step"] for m in missed[:3]) + "。") if missed else "各步骤在会话中均已做到。"
             body.append(f"<p>{escape(text)}</p>")
             if missed:
                 body.append(table(
@@ -165,18 +171,19 @@ def _topic_section(number: str, s: dict) -> str:
                     numeric={2, 3},
                 ))
     if "finance" in s:
-        body.append(_finance(s["finance"]))
+        body.append(_finance(s["finance"], finance_file))
     return head + "".join(body)
 
 
-def _finance(f: dict | None) -> str:
+def _finance(f: dict | None, finance_file: str | None) -> str:
     if not f:
-        return '<h3>本期收支</h3><p class="none">本报告未附收支数据。</p>'
+        said = "所附收支数据中没有这一项。" if finance_file else "本报告未附收支数据。"
+        return f'<h3>收支情况</h3><p class="none">{said}</p>'
     rows = [[r["item"], f"{r['income']:,.2f}", f"{r['expense']:,.2f}"] for r in f["rows"]]
     rows.append(["合计", f"{f['income']:,.2f}", f"{f['expense']:,.2f}"])
     rows.append(["结余", f"{f['balance']:,.2f}", ""])
     return (
-        "<h3>本期收支（单位：元）</h3>"
+        "<h3>收支情况（单位：元）</h3>"
         + table(["项目", "收入", "支出"], rows, numeric={1, 2})
         + f'<p class="muted">数据来源：{escape(f["source"])}，按原样列出。</p>'
     )
@@ -262,6 +269,6 @@ def render(r: dict) -> str:
     sheets = [_preface(r)]
     for i, s in enumerate(r["sections"]):
         number = NUMERALS[i]
-        sheets.append(_evaluation(number, s) if s["code"] == "evaluation" else _topic_section(number, s))
+        sheets.append(_evaluation(number, s) if s["code"] == "evaluation" else _topic_section(number, s, r["data"]["finance_file"]))
     sheets.append(_closing(r))
     return page(f"{r['office']['name']}管理报告 {r['period']['label']}", sheets)

@@ -31,7 +31,10 @@ svg{max-width:100%;height:auto}svg text{font-size:12px;fill:#1f2329}
 .sign>div{flex:1;min-height:90px;padding-top:6px}
 .seal{border:2px dashed #d83931;color:#d83931;border-radius:50%;width:120px;height:120px;display:flex;align-items:center;justify-content:center;text-align:center;font-size:13px;padding:10px}
 @media print{
-  body{background:#fff;font-size:11pt}
+  body{background:#fff;font-size:10pt;line-height:1.5}
+  h1{font-size:20pt}h2{font-size:14pt;margin-bottom:6px}h3{font-size:11pt;margin:10px 0 4px}
+  td,th{padding:2px 6px;font-size:9pt}
+  table{margin:4px 0 6px}
   main{max-width:none;padding:0}
   .sheet{border:0;border-radius:0;padding:0;margin:0;break-after:page;page-break-after:always}
   .sheet:last-child{break-after:auto;page-break-after:auto}

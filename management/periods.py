@@ -56,7 +56,7 @@ def _parse(value: str, option: str) -> date:
         raise ReportError(f"{option} {value!r}：日期格式应为 YYYY-MM-DD，例如 2026-11-01") from None
 
 
-def _local_day(ms: int, zone: ZoneInfo) -> date:
+def local_day(ms: int, zone: ZoneInfo) -> date:
     return datetime.fromtimestamp(ms / 1000, zone).date()
 
 
@@ -64,20 +64,20 @@ def period_of_request(date_from: str | None, date_to: str | None, conversations:
     """The period asked for; without --from/--to, the last full calendar month in the data (the
     month before the last message's, unless that message is on its month's last day); when the
     data cover no full month, the days they cover."""
-    times = [t for c in conversations for t in _times(c)]
+    times = [t for c in conversations for t in times_of(c)]
     if date_from or date_to:
         first = _parse(date_from, "--from") if date_from else None
         last = _parse(date_to, "--to") if date_to else None
         if first is None:
             first = last.replace(day=1)
         if last is None:
-            last = _local_day(max(times), zone) if times else _month_end(first)
+            last = local_day(max(times), zone) if times else _month_end(first)
         if last < first:
             raise ReportError(f"--from {first} 晚于 --to {last}")
         return Period(first, last, zone, "given")
     if not times:
         raise ReportError("审计结果里没有任何会话，无法确定报告期；请用 --from/--to 指定")
-    earliest, latest = _local_day(min(times), zone), _local_day(max(times), zone)
+    earliest, latest = local_day(min(times), zone), local_day(max(times), zone)
     month = latest.replace(day=1)
     if latest != _month_end(latest):
         month = (month - timedelta(days=1)).replace(day=1)
@@ -86,7 +86,8 @@ def period_of_request(date_from: str | None, date_to: str | None, conversations:
     return Period(month, _month_end(month), zone, "last_full_month")
 
 
-def _times(conversation: dict):
+def times_of(conversation: dict):
+    """When anything happened in an audited conversation: its matters and its staff replies."""
     yield from (m["t"] for m in conversation["matters"])
     yield from (r[0] for r in conversation["replies"])
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import math
 from functools import lru_cache
 from pathlib import Path
 
@@ -35,7 +36,8 @@ def office(path: Path | None) -> dict:
     if path is None:
         return Office().model_dump()
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        # every value as written: a phone number 01062345670 is not an octal number
+        raw = yaml.load(path.read_text(encoding="utf-8"), Loader=yaml.BaseLoader) or {}
     except OSError as exc:
         raise ReportError(f"{path}：无法读取（{exc.strerror or exc}）") from None
     except (yaml.YAMLError, UnicodeDecodeError) as exc:
@@ -43,7 +45,7 @@ def office(path: Path | None) -> dict:
     if not isinstance(raw, dict):
         raise ReportError(f"{path}：应为“键: 值”的形式，例如 name: 阳光花园物业服务中心")
     try:
-        return Office.model_validate({k: "" if v is None else str(v) for k, v in raw.items()}).model_dump()
+        return Office.model_validate(raw).model_dump()
     except ValidationError as exc:
         problems = "；".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
         raise ReportError(f"{path}：{problems}（可用的键：name 名称, addressee 致, explainer 解释人, phone 电话, "
@@ -61,17 +63,25 @@ _FINANCE_COLUMNS = {
 }
 
 
-def _text_of(path: Path) -> str:
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise ReportError(f"{path}：无法读取（{exc.strerror or exc}）") from None
+def decoded(data: bytes) -> str | None:
+    """A table or text file's bytes as Excel users in China save them: UTF-8 (with or without
+    BOM) or GB18030; None for anything else."""
     for encoding in ("utf-8-sig", "gb18030"):
         try:
             return data.decode(encoding)
         except UnicodeDecodeError:
             continue
-    raise ReportError(f"{path}：既不是 UTF-8 也不是 GB18030 编码")
+    return None
+
+
+def _text_of(path: Path) -> str:
+    try:
+        text = decoded(path.read_bytes())
+    except OSError as exc:
+        raise ReportError(f"{path}：无法读取（{exc.strerror or exc}）") from None
+    if text is None:
+        raise ReportError(f"{path}：既不是 UTF-8 也不是 GB18030 编码")
+    return text
 
 
 def _amount(value: str, path: Path, line: int, column: str) -> float:
@@ -79,9 +89,12 @@ def _amount(value: str, path: Path, line: int, column: str) -> float:
     if not value:
         return 0.0
     try:
-        return float(value)
+        amount = float(value)
     except ValueError:
-        raise ReportError(f"{path}:{line}：{column} 应为数字，实际是 {value!r}") from None
+        amount = math.nan
+    if not math.isfinite(amount):
+        raise ReportError(f"{path}:{line}：{column} 应为金额数字，实际是 {value!r}")
+    return amount
 
 
 def finance(path: Path | None) -> dict:
@@ -103,6 +116,8 @@ def finance(path: Path | None) -> dict:
     for line, row in enumerate(rows, 2):
         if not any(cell.strip() for cell in row):
             continue
+        if len(row) > len(header):
+            raise ReportError(f"{path}:{line}：这一行有 {len(row)} 列，表头只有 {len(header)} 列（金额中的千位逗号要放在引号里，如 \"12,000.00\"）")
         cell = lambda key: row[where[key]].strip() if where[key] < len(row) else ""  # noqa: E731, B023
         section = FINANCE_SECTION_NAMES.get(cell("section").lower())
         if section is None:
@@ -135,13 +150,12 @@ def survey(path: Path | None) -> dict | None:
     return data
 
 
-QUADRANTS = ("继续保持", "急需改进", "锦上添花", "不合优先")
-
-
 def survey_summary(data: dict | None) -> dict | None:
     """What the report says of a survey: how many answered, items per quadrant, what needs work."""
     if data is None:
         return None
+    from management.survey import QUADRANTS
+
     items = data["items"]
     rated = [i["satisfaction"] for i in items if i["satisfaction"] is not None]  # an item may lack one kind of score
     urgent = sorted((i for i in items if i["quadrant"] == "急需改进"),
@@ -158,18 +172,23 @@ def survey_summary(data: dict | None) -> dict | None:
 
 
 @lru_cache(maxsize=1)
-def _steps() -> tuple[tuple[str, str], ...]:
-    """The complaint procedure's steps (name, meaning) in the deck's order, from procedure.yaml."""
+def steps() -> tuple:
+    """The complaint procedure's steps in the deck's order (id, name, meaning, applies_to), as
+    procedure.yaml defines them for the audit that scored the conversations."""
     from assistant.conversation.procedure import PROCEDURE_FILE, ProcedureSpec
 
     spec = ProcedureSpec.model_validate(yaml.safe_load(PROCEDURE_FILE.read_text(encoding="utf-8")))
-    return tuple((s.name, s.meaning) for s in spec.steps)
+    return tuple(spec.steps)
 
 
 def step_order(name: str) -> int:
-    names = [n for n, _ in _steps()]
+    names = [s.name for s in steps()]
     return names.index(name) if name in names else len(names)
 
 
 def step_meaning(name: str) -> str:
-    return dict(_steps()).get(name, "")
+    return next((s.meaning for s in steps() if s.name == name), "")
+
+
+def step_name(step_id: str) -> str:
+    return next(s.name for s in steps() if s.id == step_id)

@@ -27,29 +27,30 @@ from assistant.timing import default_timezone
 from audit.files import write_atomic
 from management import reading
 from management.document import render
-from management.periods import Period, period_of_request, previous_of
+from management.periods import Period, local_day, period_of_request, previous_of, times_of
 from management.reading import ReportError
 
 SCHEMA = "huashu.management-report/1"
 EXAMPLES_PER_ISSUE = 2
 TOP_ISSUES = 5
 TREND_PERIODS = 6
-UNNAMED_ISSUE = "其他（未点明具体问题）"
+UNNAMED_ISSUE = "未点明具体问题"
 
 # The deck's sections of the 正文, in its order; topics are taxonomy.yaml's. 效果评估 is the
 # service-quality section; 其它事项 takes the topics the deck's list has no section for.
-SECTIONS: list[tuple[str, str, tuple[str, ...]]] = [
-    ("equipment", "设备", ("equipment",)),
-    ("security", "治安", ("security",)),
-    ("fire", "消防", ("fire",)),
-    ("parking", "停车场", ("parking",)),
-    ("cleaning", "清洁", ("cleaning",)),
-    ("greening", "绿化", ("greening",)),
-    ("pest", "消杀", ("pest",)),
-    ("fees", "管理费收支", ("fees",)),
-    ("fund", "本体维修基金收支", ("fund",)),
-    ("evaluation", "效果评估", ()),
-    ("other", "其它事项", ("neighbour", "renovation", "other")),
+# (code, title, what residents raise under it, the taxonomy topics it holds)
+SECTIONS: list[tuple[str, str, str, tuple[str, ...]]] = [
+    ("equipment", "设备", "设备", ("equipment",)),
+    ("security", "治安", "治安", ("security",)),
+    ("fire", "消防", "消防", ("fire",)),
+    ("parking", "停车场", "停车", ("parking",)),
+    ("cleaning", "清洁", "清洁", ("cleaning",)),
+    ("greening", "绿化", "绿化", ("greening",)),
+    ("pest", "消杀", "消杀", ("pest",)),
+    ("fees", "管理费收支", "管理费", ("fees",)),
+    ("fund", "本体维修基金收支", "维修基金", ("fund",)),
+    ("evaluation", "效果评估", "", ()),
+    ("other", "其它事项", "其它", ("neighbour", "renovation", "other")),
 ]
 FINANCE_SECTIONS = {"fees", "fund"}
 
@@ -79,7 +80,8 @@ def run(request: Request, checker_factory: Callable) -> dict:
     zone = ZoneInfo(default_timezone())
     period = period_of_request(request.date_from, request.date_to, conversations, zone)
     figures = build(conversations, period, zone, office=office, finance=finance, survey=survey,
-                    name_agents=request.name_agents, mask_pii=request.mask_pii, audit_dir=audit_dir)
+                    name_agents=request.name_agents, mask_pii=request.mask_pii, audit_dir=audit_dir,
+                    finance_file=request.finance.name if request.finance else None)
     request.out.mkdir(parents=True, exist_ok=True)
     write_atomic(request.out / "report.json", json.dumps(figures, ensure_ascii=False, indent=2))
     write_atomic(request.out / "report.html", render(figures))
@@ -117,16 +119,28 @@ def _audited(request: Request, checker_factory: Callable) -> Path:
     return out
 
 
+CONVERSATION_KEYS = ("conversation_id", "agents", "first_ms", "score", "veto", "steps_missed", "complaint_t",
+                     "emergency_t", "replies", "matters")
+MATTER_KEYS = ("topic", "name", "t", "time", "issue", "text", "complaint", "emergency", "emergency_name",
+               "emergency_t", "reply_ms", "emergency_reply_ms")
+
+
 def _conversations(path: Path) -> Iterator[dict]:
+    """The audit's conversation rows, each checked for the fields the report reads."""
     with open(path, encoding="utf-8", errors="surrogatepass") as rows:
         for line_number, line in enumerate(rows, 1):
             if not line.strip():
                 continue
             try:
                 row = json.loads(line)
-                row["conversation_id"], row["matters"], row["replies"]  # noqa: B018 - the fields the report reads
-            except (ValueError, KeyError, TypeError) as exc:
-                raise ReportError(f"{path}:{line_number}: 不是 huashu audit 写出的会话记录（{exc}）") from None
+                missing = [k for k in CONVERSATION_KEYS if k not in row]
+                missing += [f"matters.{k}" for m in row["matters"] for k in MATTER_KEYS if k not in m][:3]
+                if not all(isinstance(r, list) and len(r) == 4 for r in row["replies"]):
+                    missing.append("replies")
+            except (ValueError, KeyError, TypeError, AttributeError) as exc:
+                raise ReportError(f"{path}:{line_number}：不是 huashu audit 写出的会话记录（{exc}）") from None
+            if missing:
+                raise ReportError(f"{path}:{line_number}：不是当前版本 huashu audit 写出的会话记录（缺少 {', '.join(missing)}）；请重新质检")
             yield row
 
 
@@ -175,6 +189,11 @@ def _section_figures(conversations: list[dict], period: Period, previous: Period
         "conversations": sorted({cid for cid, _ in answered}),
     }
     emergency_answered = [(cid, m) for cid, m in emergencies if m["emergency_reply_ms"] is not None]
+    # 八汇报: did staff say in the chat that it was reported up (the audit scored each conversation)
+    report_step = reading.step_name("report")
+    emergency_rows = {c["conversation_id"]: c for c in conversations for m in c["matters"]
+                      if m["topic"] in topics and m["emergency"] and period.holds(m["emergency_t"])}
+    reported = [cid for cid, c in emergency_rows.items() if report_step not in c["steps_missed"]]
     by_kind = Counter(m["emergency"] for _, m in emergencies)
     names = {m["emergency"]: m["emergency_name"] for _, m in emergencies}
     issues: dict[str, list[tuple[str, dict]]] = defaultdict(list)
@@ -217,14 +236,14 @@ def _section_figures(conversations: list[dict], period: Period, previous: Period
             [cid for cid, _ in emergencies], matters=len(emergencies),
             by_kind=[{"kind": k, "name": names[k], "count": n} for k, n in by_kind.most_common()],
             response=_minutes([m["emergency_reply_ms"] for _, m in emergency_answered]),
+            reported_up=_figure(reported, step=report_step),
         ),
         "response": response,
         "procedure": procedure,
         "issues": [
             {
                 "issue": issue or UNNAMED_ISSUE, "named": bool(issue), "count": len(items), "conversations": sorted({cid for cid, _ in items}),
-                "examples": [{"conversation_id": cid, "time": m["time"], "text": mask(m["text"])}
-                             for cid, m in items[:EXAMPLES_PER_ISSUE]],
+                "examples": _examples(items, mask),
             }
             for issue, items in top
         ],
@@ -234,6 +253,18 @@ def _section_figures(conversations: list[dict], period: Period, previous: Period
             "emergencies": _figure(prev_emergencies, matters=len(prev_emergencies)),
         },
     }
+
+
+def _examples(items: list[tuple[str, dict]], mask: Callable[[str], str]) -> list[dict]:
+    """Up to EXAMPLES_PER_ISSUE different messages in residents' words, masked."""
+    examples: list[dict] = []
+    for cid, m in items:
+        text = mask(m["text"])
+        if text not in (e["text"] for e in examples):
+            examples.append({"conversation_id": cid, "time": m["time"], "text": text})
+        if len(examples) == EXAMPLES_PER_ISSUE:
+            break
+    return examples
 
 
 def _language(conversations: list[dict], period: Period) -> dict:
@@ -300,17 +331,20 @@ def _letters(i: int) -> str:
 
 
 def build(conversations: list[dict], period: Period, zone: ZoneInfo, *, office: dict, finance: dict,
-          survey: dict | None, name_agents: bool, mask_pii: bool, audit_dir: Path) -> dict:
+          survey: dict | None, name_agents: bool, mask_pii: bool, audit_dir: Path, finance_file: str | None = None) -> dict:
     """Every figure of the report, each with the conversations behind it."""
     from audit.pii import mask as mask_pii_text
 
     mask = mask_pii_text if mask_pii else (lambda s: s)
     first_ms = min((c["first_ms"] for c in conversations), default=None)
+    last_ms = max((t for c in conversations for t in times_of(c)), default=None)
     previous = previous_of(period)
-    previous_covered = first_ms is not None and previous.end_ms > first_ms
+    # compared only with a previous period the data cover from its first day: half a month
+    # would make any change look like a fall
+    previous_covered = first_ms is not None and local_day(first_ms, zone) <= previous.first
     sections = []
-    for code, title, topics in SECTIONS:
-        section: dict = {"code": code, "title": title, "topics": list(topics)}
+    for code, title, subject, topics in SECTIONS:
+        section: dict = {"code": code, "title": title, "subject": subject, "topics": list(topics)}
         if topics:
             section.update(_section_figures(conversations, period, previous if previous_covered else None, topics, mask))
             section["no_data"] = section["requests"]["count"] == 0
@@ -358,8 +392,9 @@ def build(conversations: list[dict], period: Period, zone: ZoneInfo, *, office: 
             "conversations": len(in_period),
             "conversations_in_audit": len(conversations),
             "rejected_rows": (summary or {}).get("rejected", 0),
-            "first": _local_day(first_ms, zone),
-            "last": _local_day(max((c["first_ms"] for c in conversations), default=None), zone),
+            "first": _day_of(first_ms, zone),
+            "last": _day_of(last_ms, zone),
+            "finance_file": finance_file,
         },
         "totals": _totals(sections),
         "sections": sections,
@@ -384,8 +419,8 @@ def _totals(sections: list[dict]) -> dict:
     }
 
 
-def _local_day(ms: int | None, zone: ZoneInfo) -> str | None:
-    return None if ms is None else datetime.fromtimestamp(ms / 1000, zone).date().isoformat()
+def _day_of(ms: int | None, zone: ZoneInfo) -> str | None:
+    return None if ms is None else local_day(ms, zone).isoformat()
 
 
 def _read_json(path: Path):

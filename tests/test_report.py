@@ -31,8 +31,8 @@ def row(cid, role, sender, t, text):
 
 # October and November 2026 in China's time, one December message (so November is the last full month)
 CHATS = [
-    row("o1", "customer", "wm-1", "2026-10-05T10:00:00+08:00", "电梯坏了，麻烦看一下"),
-    row("o1", "agent", "zhang", "2026-10-05T10:10:00+08:00", "您好，谢谢您告诉我们，工程部师傅今天下午三点前上门处理。"),
+    row("o1", "customer", "wm-1", "2026-10-01T10:00:00+08:00", "电梯坏了，麻烦看一下"),
+    row("o1", "agent", "zhang", "2026-10-01T10:10:00+08:00", "您好，谢谢您告诉我们，工程部师傅今天下午三点前上门处理。"),
     row("o2", "customer", "wm-2", "2026-10-12T09:00:00+08:00", "物业费怎么又涨了，太过分了，我要投诉"),
     row("o2", "agent", "li", "2026-10-12T09:02:00+08:00", "这是公司的规定，我也没办法。"),
     row("n1", "customer", "wm-3", "2026-11-03T09:00:00+08:00", "您好，在吗"),
@@ -237,13 +237,26 @@ def test_months_of_chats_every_matter_counted_once_and_traceable(run_env_module,
 
     named = set(ids(report["sections"]))
     assert named and named <= known
+    # and the audit read the residents' sections as they were labelled (the chats open with
+    # labelled messages)
+    label = {r["text"][:200]: r["topic"] for r in residents}
+    read = [(m["topic"], label[m["text"]]) for r in rows for m in r["matters"] if m["text"] in label]
+    assert len(read) > 100 and sum(got == want for got, want in read) / len(read) >= 0.9
 
 
-def test_the_report_prints_on_a4_one_part_per_page_without_the_network(made):
+def test_the_report_prints_on_a4_one_part_per_page_without_the_network(made, run_env_module, tmp_path):
+    """A busy month (every section with matters, tables full, finance given) prints one part per
+    A4 page: as many pages as parts, so no part runs over and no table is cut."""
     playwright = pytest.importorskip("playwright.sync_api")
     if not shutil.which("chromium"):
         pytest.skip("Debian's chromium is not installed")
-    _, out, _ = made
+    tmp, _, _ = made
+    chats = write_jsonl(tmp_path / "chats.jsonl", months_of_chats(labelled_batches("residents"), [(2026, 10), (2026, 11)], 200))
+    out = tmp_path / "out"
+    done = huashu(run_env_module, "report", chats, "--out", out, "--finance", tmp / "finance.csv", "--office", tmp / "office.yaml")
+    assert done.returncode == 0, done.stderr
+    report = json.loads((out / "report.json").read_text(encoding="utf-8"))
+    assert all(not s["no_data"] for s in report["sections"])
     requests = []
     with playwright.sync_playwright() as p:
         browser = p.chromium.launch(executable_path="/usr/bin/chromium")
@@ -251,13 +264,14 @@ def test_the_report_prints_on_a4_one_part_per_page_without_the_network(made):
         page.on("request", lambda r: requests.append(r.url))
         page.goto((out / "report.html").as_uri())
         headings = page.locator("h2").all_inner_texts()
+        parts = page.locator("section.sheet").count()
         pdf = page.pdf(format="A4")
         browser.close()
     assert headings[0] == "前言" and headings[-1] == "结语"
     assert [h.split("、", 1)[1] for h in headings[1:-1]] == SECTIONS
     assert all(url.startswith("file:") for url in requests)
-    pages = len(re.findall(rb"/Type\s*/Page[^s]", pdf))
-    assert pages >= len(SECTIONS) + 2  # each part starts on a page of its own
+    assert parts == len(SECTIONS) + 2
+    assert len(re.findall(rb"/Type\s*/Page[^s]", pdf)) == parts
 
 
 def test_a_survey_from_huashu_survey_is_read_into_the_evaluation(made, run_env_module, tmp_path):
@@ -274,3 +288,92 @@ def test_a_survey_from_huashu_survey_is_read_into_the_evaluation(made, run_env_m
     assert survey["respondents"] == 4 and survey["quadrants"]["急需改进"] == ["电梯维修"]
     assert survey["quadrants"]["继续保持"] == ["安保巡逻"] and survey["average_satisfaction"] == 3.5
     assert "急需改进的项目是：电梯维修" in (tmp_path / "report" / "report.html").read_text(encoding="utf-8")
+
+
+def _parking(cid: str, day: int, minutes: int) -> list[dict]:
+    asked = f"2026-11-{day:02d}T09:00:00+08:00"
+    answered = f"2026-11-{day:02d}T09:{minutes:02d}:00+08:00"
+    return [row(cid, "customer", f"wm-{cid}", asked, "车位被人占了，麻烦处理一下"),
+            row(cid, "agent", "li", answered, "您好，保安十分钟内到车位查看，处理好告诉您。")]
+
+
+def test_first_answer_times_median_and_90th_percentile_by_hand(run_env_module, tmp_path):
+    """Five parking matters answered after 1, 2, 3, 4 and 10 minutes, and one that opened with a
+    greeting staff answered at once: the greeting's answer is not the matter's."""
+    chats = [r for i, m in enumerate([1, 2, 3, 4, 10], 1) for r in _parking(f"p{i}", i, m)]
+    chats += [
+        row("g1", "customer", "wm-g", "2026-11-20T09:00:00+08:00", "您好，在吗"),
+        row("g1", "agent", "li", "2026-11-20T09:01:00+08:00", "您好，请讲。"),
+        row("g1", "customer", "wm-g", "2026-11-20T10:00:00+08:00", "楼道垃圾三天没人收了"),
+        row("g1", "agent", "li", "2026-11-20T10:02:00+08:00", "您好，保洁十分钟内过去清理。"),
+    ]
+    done = huashu(run_env_module, "report", write_jsonl(tmp_path / "chats.jsonl", chats), "--out", tmp_path / "out",
+                  "--from", "2026-11-01", "--to", "2026-11-30")
+    assert done.returncode == 0, done.stderr
+    report = json.loads((tmp_path / "out" / "report.json").read_text(encoding="utf-8"))
+    parking = section(report, "停车场")["response"]
+    minutes = sorted([1, 2, 3, 4, 10])
+    rank = 0.9 * (len(minutes) - 1)  # the 90th percentile, interpolated between the ranks around it
+    low = int(rank)
+    assert parking["median_minutes"] == 3.0
+    assert parking["p90_minutes"] == round(minutes[low] + (rank - low) * (minutes[low + 1] - minutes[low]), 1) == 7.6
+    assert section(report, "清洁")["response"]["median_minutes"] == 2.0  # from 10:00, not the greeting at 09:00
+
+
+def test_a_half_covered_previous_month_is_not_compared(made, run_env_module, tmp_path):
+    chats = [r for r in CHATS if not r["time"].startswith("2026-10-01")]  # October now starts on the 12th
+    done = huashu(run_env_module, "report", write_jsonl(tmp_path / "chats.jsonl", chats), "--out", tmp_path / "out")
+    assert done.returncode == 0, done.stderr
+    report = json.loads((tmp_path / "out" / "report.json").read_text(encoding="utf-8"))
+    assert report["period"]["previous"]["covered"] is False
+    assert section(report, "设备")["previous"] is None and report["totals"]["previous"] is None
+    assert "上期数据不完整" in (tmp_path / "out" / "report.html").read_text(encoding="utf-8")
+
+
+def test_rejected_transcript_rows_are_reported_and_exit_3(run_env_module, tmp_path):
+    path = write_jsonl(tmp_path / "chats.jsonl", CHATS)
+    with open(path, "a", encoding="utf-8") as f:
+        f.write('{"conversation_id": "broken", "role": \n')
+    done = huashu(run_env_module, "report", path, "--out", tmp_path / "out")
+    assert done.returncode == 3, done.stderr
+    assert "1 行聊天记录无法读取" in done.stderr
+    report = json.loads((tmp_path / "out" / "report.json").read_text(encoding="utf-8"))
+    assert report["data"]["rejected_rows"] == 1 and section(report, "设备")["requests"]["conversations"] == ["n1"]
+    assert "1 行聊天记录无法读取" in (tmp_path / "out" / "report.html").read_text(encoding="utf-8")
+
+
+def test_office_values_are_kept_as_written(made, run_env_module, tmp_path):
+    _, out, _ = made
+    (tmp_path / "office.yaml").write_text("name: 某处\nphone: 01062345670\nexplainer: 2026\n", encoding="utf-8")
+    done = huashu(run_env_module, "report", out / "audit", "--out", tmp_path / "out", "--office", tmp_path / "office.yaml")
+    assert done.returncode == 0, done.stderr
+    office = json.loads((tmp_path / "out" / "report.json").read_text(encoding="utf-8"))["office"]
+    assert office["phone"] == "01062345670" and office["explainer"] == "2026"  # not octal, not a number
+
+
+@pytest.mark.parametrize(
+    ("finance", "named"),
+    [
+        ("section,item,income,expense\nfees,物业费,nan,\n", "bad.csv:2"),
+        ("section,item,income,expense\nfees,物业费,inf,\n", "bad.csv:2"),
+        ("section,item,income,expense\nfees,物业费,12,000.00,\n", "bad.csv:2"),  # an unquoted thousands comma
+        ("section,item,income,expense\n停车,车位费,100,\n", "bad.csv:2"),
+    ],
+)
+def test_finance_rows_that_are_not_amounts_are_refused_by_line(made, run_env_module, tmp_path, finance, named):
+    _, out, _ = made
+    (tmp_path / "bad.csv").write_text(finance, encoding="utf-8")
+    done = huashu(run_env_module, "report", out / "audit", "--out", tmp_path / "out", "--finance", tmp_path / "bad.csv")
+    assert done.returncode == 2 and named in done.stderr and "Traceback" not in done.stderr
+
+
+def test_an_audit_folder_from_elsewhere_is_refused_by_line(made, run_env_module, tmp_path):
+    _, out, _ = made
+    folder = tmp_path / "audit"
+    shutil.copytree(out / "audit", folder)
+    rows = (folder / "conversations.jsonl").read_text(encoding="utf-8").splitlines()
+    first = json.loads(rows[0])
+    del first["first_ms"]
+    (folder / "conversations.jsonl").write_text("\n".join([json.dumps(first, ensure_ascii=False), *rows[1:]]) + "\n", encoding="utf-8")
+    done = huashu(run_env_module, "report", folder, "--out", tmp_path / "out")
+    assert done.returncode == 2 and "conversations.jsonl:1" in done.stderr and "first_ms" in done.stderr
