@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import calendar
 from dataclasses import dataclass
+from functools import cached_property
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -18,11 +19,11 @@ class Period:
     zone: ZoneInfo
     chosen_by: str = "given"  # "given" (--from/--to), "last_full_month", "data" (the data cover no full month)
 
-    @property
+    @cached_property
     def start_ms(self) -> int:
         return int(datetime.combine(self.first, time(), self.zone).timestamp() * 1000)
 
-    @property
+    @cached_property
     def end_ms(self) -> int:
         """Exclusive: midnight after the last day."""
         return int(datetime.combine(self.last + timedelta(days=1), time(), self.zone).timestamp() * 1000)
