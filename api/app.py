@@ -16,7 +16,7 @@ from api.logs import tune_logging
 from api.mcp_tools import build_mcp, http_app
 from api.middleware import RequestGate
 from api.paths import STATIC
-from api.routes import admin, assist, check, health, languagetool, screen, web, wecom
+from api.routes import admin, assist, check, health, languagetool, screen, survey, web, wecom
 from api.services import Services
 from api.settings import get_settings
 from api.state import LiveEngine, NotReady
@@ -101,12 +101,16 @@ def create_app(services: Services | None = None) -> FastAPI:
     )
     app.state.services = services
     errors.install(app)
-    routers = (check.router, screen.router, assist.router, languagetool.router, wecom.router, admin.router, health.router, web.router)
+    routers = (check.router, screen.router, assist.router, survey.router, languagetool.router, wecom.router, admin.router,
+               health.router, web.router)
     for router in routers:
         app.include_router(router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.router.routes.extend(mcp_app.routes)  # POST /mcp: MCP over streamable HTTP
-    app.add_middleware(RequestGate, limit=settings.max_body_bytes, body_timeout=settings.body_timeout)
+    app.add_middleware(
+        RequestGate, limit=settings.max_body_bytes, body_timeout=settings.body_timeout,
+        uploads={path: settings.max_upload_bytes for path in survey.UPLOAD_PATHS},
+    )
     default_openapi = app.openapi
 
     def openapi() -> dict:

@@ -4,7 +4,8 @@ One middleware rather than three, since each layer costs about as much as a cach
 - Request id: the caller's X-Request-ID if it is sane, else a new one; echoed in the response
   and in every log line and error body.
 - Body limit: a body over the limit is refused with 413 before any route parses it; the body is
-  read up front (it is at most 64 KB) and replayed to the application. A body that does not
+  read up front (it is at most 64 KB, or the upload limit on the paths that take files) and
+  replayed to the application. A body that does not
   arrive whole within `body_timeout` seconds (a stalled or trickling client) is answered 408 and
   the connection is not held further.
 - A client that goes away before its body is in is logged with status 499 (client closed), not as
@@ -43,10 +44,12 @@ def _header(scope, name: bytes) -> bytes | None:
 
 
 class RequestGate:
-    def __init__(self, app, limit: int, body_timeout: float = 15.0):
+    def __init__(self, app, limit: int, body_timeout: float = 15.0, uploads: dict[str, int] | None = None):
+        """`uploads`: paths that take files (a survey), each with its own, larger limit."""
         self.app = app
         self.limit = limit
         self.body_timeout = body_timeout
+        self.uploads = uploads or {}
 
     async def __call__(self, scope, receive, send):
         if scope["type"] != "http":
@@ -90,7 +93,8 @@ class RequestGate:
 
     async def _read_body(self, scope, receive, send) -> bytes | None:
         """The whole body, or None after answering 400/408/413; _ClientGone if the client left."""
-        too_large = f"请求体过大：上限 {self.limit} 字节（{self.limit // 1024} KB）"
+        limit = self.uploads.get(scope.get("path", ""), self.limit)
+        too_large = f"请求体过大：上限 {limit} 字节（{limit // 1024} KB）"
         declared = _header(scope, b"content-length")
         if declared is not None:
             try:
@@ -98,7 +102,7 @@ class RequestGate:
             except ValueError:
                 await _refuse(scope, send, 400, "bad_content_length", "Content-Length 不是整数")
                 return None
-            if size > self.limit:
+            if size > limit:
                 await _refuse(scope, send, 413, "body_too_large", too_large)
                 return None
         chunks, total = [], 0
@@ -116,7 +120,7 @@ class RequestGate:
                 raise _ClientGone
             chunk = message.get("body", b"")
             total += len(chunk)
-            if total > self.limit:
+            if total > limit:
                 await _refuse(scope, send, 413, "body_too_large", too_large)
                 return None
             chunks.append(chunk)

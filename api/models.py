@@ -250,3 +250,50 @@ class AssistResponse(BaseModel):
     customer_name: str | None
     draft_review: DraftReview | None = None
     session_id: str | None = None
+
+
+class SurveyRow(_In):
+    respondent: StrictStr | StrictInt
+    item: str = Field(min_length=1)
+    importance: float | None = None
+    satisfaction: float | None = None
+    comment: str = ""
+
+
+class SurveyRequest(_In):
+    model_config = ConfigDict(
+        extra="ignore",
+        json_schema_extra={"examples": [{"scale": 5, "rows": [
+            {"respondent": "R1", "item": "电梯维修", "importance": 5, "satisfaction": 2, "comment": "电梯老是坏"},
+            {"respondent": "R1", "item": "绿化养护", "importance": 2, "satisfaction": 4},
+        ]}]},
+    )
+    rows: list[SurveyRow] = Field(min_length=1, description="Long-form answers: one per respondent and item.")
+    scale: Literal[5, 10] = 5
+    importance_line: float | None = Field(default=None, description="Importance line; default: the items' average.")
+    satisfaction_line: float | None = Field(default=None, description="Company target or industry average; default: the items' average.")
+
+
+class SurveyItem(BaseModel):
+    item: str
+    importance: float | None
+    satisfaction: float | None
+    gap: float | None
+    respondents: int
+    importance_ci: list[float] | None
+    satisfaction_ci: list[float] | None
+    quadrant: Literal["继续保持", "急需改进", "锦上添花", "不合优先"] | None
+
+
+class SurveyResponse(BaseModel):
+    """The figures `huashu survey` writes to survey.json, and the chart the page shows."""
+
+    scale: int
+    respondents: int
+    importance_line: float
+    satisfaction_line: float
+    items: list[SurveyItem]
+    urgent: list[SurveyItem]
+    comments: dict
+    errors: list[dict]
+    chart_svg: str = Field(description="The four-quadrant chart as inline SVG.")

@@ -47,6 +47,7 @@ class Settings(BaseSettings):
     api_keys: Annotated[list[SecretStr], NoDecode] = []  # comma-separated
     api_key_file: Path | None = None  # lines of "sha256:<hex>" (huashu hash-key), # comments
     max_body_bytes: Annotated[int, Field(ge=1024)] = 64 * 1024
+    max_upload_bytes: Annotated[int, Field(ge=1024)] = 8 * 1024 * 1024  # a survey file (POST /v1/survey)
     max_text_chars: Annotated[int, Field(ge=1)] = 10_000
     max_batch_items: Annotated[int, Field(ge=1)] = 1_000
     body_timeout: Annotated[float, Field(gt=0, le=600)] = 15.0  # seconds to receive a whole request body

@@ -182,6 +182,7 @@ def keyed(tmp_path_factory):
     ("/v1/screen", {"message": "好的", "channel": "c", "conversation_id": "x", "sender": "y"}),
     ("/v1/check/batch", {"items": [{"id": 1, "text": "好的"}]}),
     ("/v1/admin/reload", None),
+    ("/v1/survey", {"rows": [{"respondent": "R1", "item": "电梯维修", "importance": 5, "satisfaction": 2}]}),
 ])
 def test_api_keys_protect_screen_batch_admin(keyed, path, body):
     with httpx.Client(base_url=keyed.url, timeout=30) as c:
@@ -351,3 +352,65 @@ def test_api_engine_is_recycled_after_many_checks(monkeypatch):
     first, state = asyncio.run(scenario())
     assert state.version == 2 and state.checker is not first
     assert state.check(state.checker, "改天再联系你。").report.verdict == "block"
+
+
+# ---- the satisfaction survey ------------------------------------------------------------------
+
+SURVEY_ROWS = [
+    {"respondent": f"R{r}", "item": item, "importance": imp, "satisfaction": sat}
+    for r in range(1, 5)
+    for item, imp, sat in (("电梯维修", 5, 2), ("绿化养护", 2, 5), ("安保巡逻", 5, 5), ("社区活动", 2, 2))
+] + [{"respondent": "R1", "item": "电梯维修-意见", "importance": None, "satisfaction": None, "comment": "电梯老是坏，13812345678"}]
+
+
+def _survey_csv(rows=SURVEY_ROWS) -> str:
+    lines = ["受访者,项目,重要程度,满意度,意见"]
+    lines += [f"{r['respondent']},{r['item']},{r['importance'] or ''},{r['satisfaction'] or ''},{r.get('comment', '')}" for r in rows]
+    return "\n".join(lines) + "\n"
+
+
+def test_api_survey_from_json_rows_puts_each_item_in_its_quadrant(client):
+    r = client.post("/v1/survey", json={"rows": SURVEY_ROWS})
+    assert r.status_code == 200, r.text
+    body = r.json()
+    quadrant = {i["item"]: i["quadrant"] for i in body["items"]}
+    assert quadrant == {"电梯维修": "急需改进", "绿化养护": "锦上添花", "安保巡逻": "继续保持", "社区活动": "不合优先"}
+    assert body["importance_line"] == 3.5 and body["satisfaction_line"] == 3.5
+    assert [i["item"] for i in body["urgent"]] == ["电梯维修"]
+    assert body["chart_svg"].count("data-item=") == 4
+    given = client.post("/v1/survey", json={"rows": SURVEY_ROWS, "satisfaction_line": 1.5}).json()
+    assert {i["item"]: i["quadrant"] for i in given["items"]}["电梯维修"] == "继续保持"  # above a lower target
+    assert given["lines_from"]["satisfaction"] == "given"
+
+
+def test_api_survey_upload_equals_the_command_and_takes_files_over_the_json_limit(client, tmp_path):
+    from management.survey import run
+
+    data = _survey_csv().encode("gb18030")
+    r = client.post("/v1/survey", files={"file": ("满意度.csv", data, "text/csv")}, data={"scale": "5"})
+    assert r.status_code == 200, r.text
+    (tmp_path / "满意度.csv").write_bytes(data)
+    assert r.json()["items"] == run([tmp_path / "满意度.csv"], tmp_path / "out")["items"]
+    # a survey of 2,000 respondents is far over the 64 KB a JSON body may have
+    big = [dict(row, respondent=f"R{n}-{row['respondent']}") for n in range(500) for row in SURVEY_ROWS[:-1]]
+    payload = _survey_csv(big).encode("utf-8")
+    assert len(payload) > 64 * 1024
+    r = client.post("/v1/survey", files={"file": ("big.csv", payload, "text/csv")})
+    assert r.status_code == 200 and r.json()["respondents"] == 2000
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "status", "code"),
+    [
+        ({"files": {"file": ("x.csv", "项目,满意度\n电梯,3\n".encode(), "text/csv")}}, 422, "survey_invalid"),
+        ({"files": {"file": ("x.txt", b"hello", "text/plain")}}, 422, "survey_invalid"),
+        ({"files": {"other": ("x.csv", b"a", "text/csv")}}, 422, "no_file"),
+        ({"files": {"file": ("x.csv", _survey_csv().encode(), "text/csv")}, "data": {"scale": "7"}}, 422, "bad_option"),
+        ({"content": b"respondent,item\n", "headers": {"content-type": "text/csv"}}, 415, "unsupported_media_type"),
+        ({"json": {"rows": []}}, 422, "invalid_request"),
+    ],
+)
+def test_api_survey_refuses_what_it_cannot_read_with_a_reason(client, kwargs, status, code):
+    r = client.post("/v1/survey", **kwargs)
+    assert r.status_code == status, r.text
+    assert r.json()["error"]["code"] == code and r.json()["error"]["message"]

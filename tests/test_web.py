@@ -200,3 +200,33 @@ def test_web_assistant_flags_an_emergency(page):
 def test_web_assistant_reports_an_empty_message(page):
     page.get_by_test_id("assist-button").click()
     assert "请先粘贴" in page.locator("#assist-status").inner_text()
+
+
+def test_web_report_tab_draws_the_survey_chart(page, tmp_path):
+    """The 报告 tab: upload an Excel survey, see the chart (a dot and a label per item, inside the
+    plot), the 急需改进 items and the table."""
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["受访者", "电梯维修-重要程度", "电梯维修-满意度", "绿化养护-重要程度", "绿化养护-满意度",
+                  "安保巡逻-重要程度", "安保巡逻-满意度", "社区活动-重要程度", "社区活动-满意度", "意见"])
+    for r in range(1, 6):
+        sheet.append([f"R{r}", 5, 2, 2, 5, 5, 5, 2, 2, "电梯老是坏" if r == 1 else None])
+    book.save(tmp_path / "满意度.xlsx")
+    page.get_by_test_id("tab-report").click()
+    assert page.get_by_test_id("draft-input").is_hidden()
+    page.get_by_test_id("survey-file").set_input_files(str(tmp_path / "满意度.xlsx"))
+    page.get_by_test_id("survey-run").click()
+    page.get_by_test_id("survey-result").wait_for()
+    dots = page.locator("[data-testid=survey-chart] [data-item]")
+    assert dots.count() == 4
+    assert {dots.nth(i).get_attribute("data-quadrant") for i in range(4)} == {"继续保持", "急需改进", "锦上添花", "不合优先"}
+    assert page.get_by_test_id("survey-urgent").inner_text().startswith("电梯维修")
+    assert page.locator("[data-testid=survey-items] tr[data-item]").count() == 4
+    chart = page.locator("[data-testid=survey-chart] svg").bounding_box()
+    for i in range(4):
+        box = dots.nth(i).bounding_box()
+        assert chart["x"] <= box["x"] and box["x"] + box["width"] <= chart["x"] + chart["width"] + 1
+    page.get_by_test_id("tab-reply").click()
+    assert page.get_by_test_id("draft-input").is_visible()

@@ -1,0 +1,99 @@
+// The 报告 tab: upload a satisfaction survey to POST /v1/survey and show the four-quadrant chart
+// (the server's SVG, as `huashu survey` draws it), the 急需改进 items and the per-item table.
+// Also switches between the page's tabs.
+"use strict";
+
+(() => {
+  const $ = (id) => document.getElementById(id);
+  const KEY = "huashu-api-key";
+
+  for (const button of document.querySelectorAll(".tabs [data-tab]")) {
+    button.addEventListener("click", () => {
+      for (const other of document.querySelectorAll(".tabs [data-tab]")) {
+        const chosen = other === button;
+        other.setAttribute("aria-selected", String(chosen));
+        $(other.dataset.tab).hidden = !chosen;
+      }
+    });
+  }
+
+  const keyInput = $("survey-key");
+  keyInput.value = sessionStorage.getItem(KEY) || "";
+
+  function cell(text, numeric) {
+    const td = document.createElement("td");
+    td.textContent = text === null || text === undefined ? "—" : String(text);
+    if (numeric) td.className = "n";
+    return td;
+  }
+
+  function interval(ci) { return ci ? `${ci[0]}～${ci[1]}` : "—"; }
+
+  function render(result) {
+    const lines = `满意度分界线 ${result.satisfaction_line}（${result.lines_from.satisfaction === "given" ? "给定" : "各项目平均"}），` +
+      `重要程度分界线 ${result.importance_line}（${result.lines_from.importance === "given" ? "给定" : "各项目平均"}）`;
+    $("survey-summary").textContent = `有效受访者 ${result.respondents} 位，项目 ${result.items.length} 个；${lines}。`;
+    $("survey-chart").innerHTML = result.chart_svg;  // the server's own SVG; every name in it is escaped there
+    const urgent = $("survey-urgent");
+    urgent.replaceChildren(...result.urgent.map((it) => {
+      const li = document.createElement("li");
+      li.textContent = `${it.item}：重要程度 ${it.importance}，满意度 ${it.satisfaction}，差距 ${it.gap}`;
+      return li;
+    }));
+    $("survey-urgent-block").classList.toggle("hidden", result.urgent.length === 0);
+    const table = $("survey-items");
+    const head = document.createElement("tr");
+    for (const h of ["项目", "重要程度", "满意度", "差距", "受访者", "重要程度 95% 区间", "满意度 95% 区间", "区域"]) {
+      const th = document.createElement("th");
+      th.textContent = h;
+      head.append(th);
+    }
+    table.replaceChildren(head, ...result.items.map((it) => {
+      const tr = document.createElement("tr");
+      tr.dataset.item = it.item;
+      tr.append(cell(it.item), cell(it.importance, true), cell(it.satisfaction, true), cell(it.gap, true),
+        cell(it.respondents, true), cell(interval(it.importance_ci)), cell(interval(it.satisfaction_ci)), cell(it.quadrant));
+      return tr;
+    }));
+    const errors = $("survey-errors");
+    errors.replaceChildren(...result.errors.map((e) => {
+      const li = document.createElement("li");
+      li.textContent = `${e.file} 第 ${e.line} 行：${e.reason}`;
+      return li;
+    }));
+    $("survey-errors-block").classList.toggle("hidden", result.errors.length === 0);
+    $("survey-result").classList.remove("hidden");
+  }
+
+  $("survey-run").addEventListener("click", async () => {
+    const files = $("survey-file").files;
+    const status = $("survey-status");
+    if (!files.length) { status.textContent = "请先选择问卷文件。"; return; }
+    const form = new FormData();
+    for (const f of files) form.append("file", f, f.name);
+    form.append("scale", $("survey-scale").value);
+    for (const [id, name] of [["survey-importance-line", "importance_line"], ["survey-satisfaction-line", "satisfaction_line"]]) {
+      const v = $(id).value.trim();
+      if (v) form.append(name, v);
+    }
+    const headers = {};
+    const key = keyInput.value.trim();
+    if (key) { headers.Authorization = `Bearer ${key}`; sessionStorage.setItem(KEY, key); }
+    status.textContent = "分析中…";
+    $("survey-run").disabled = true;
+    try {
+      const res = await fetch("/v1/survey", { method: "POST", body: form, headers });
+      const body = await res.json().catch(() => null);
+      if (!res.ok) {
+        status.textContent = (body && body.error && body.error.message) || `分析失败（HTTP ${res.status}）`;
+        return;
+      }
+      render(body);
+      status.textContent = body.errors.length ? `完成；有 ${body.errors.length} 行未能使用，见下方。` : "完成。";
+    } catch (e) {
+      status.textContent = "无法连接服务器，请稍后重试。";
+    } finally {
+      $("survey-run").disabled = false;
+    }
+  });
+})();
