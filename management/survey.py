@@ -40,6 +40,7 @@ from audit.charts import bar_chart
 from audit.files import write_atomic
 from audit.pii import mask
 from management.page import page, table
+from management.reading import decoded
 
 KEEP, URGENT, BONUS, LOW = "继续保持", "急需改进", "锦上添花", "不合优先"
 UNSPECIFIED = "未指明"  # a comment not about any one item
@@ -275,13 +276,8 @@ def _table_rows(name: str, content: bytes) -> list[tuple[int, list[str]]]:
 
 
 def _csv_rows(name: str, content: bytes) -> list[tuple[int, list[str]]]:
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            text = content.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:
+    text = decoded(content)
+    if text is None:
         raise SurveyError(f"{name}：无法识别文件编码，请存为 UTF-8 或 GB18030（Excel 的“CSV（逗号分隔）”）。")
     reader = csv.reader(io.StringIO(text, newline=""))
     rows, next_line = [], 1
