@@ -150,27 +150,6 @@ def survey(path: Path | None) -> dict | None:
     return data
 
 
-def survey_summary(data: dict | None) -> dict | None:
-    """What the report says of a survey: how many answered, items per quadrant, what needs work."""
-    if data is None:
-        return None
-    from management.survey import QUADRANTS
-
-    items = data["items"]
-    rated = [i["satisfaction"] for i in items if i["satisfaction"] is not None]  # an item may lack one kind of score
-    urgent = sorted((i for i in items if i["quadrant"] == "急需改进"),
-                    key=lambda i: -(i["importance"] - i["satisfaction"]))
-    return {
-        "respondents": data.get("respondents"),
-        "items": len(items),
-        "importance_line": data.get("importance_line"),
-        "satisfaction_line": data.get("satisfaction_line"),
-        "quadrants": {q: [i["item"] for i in items if i["quadrant"] == q] for q in QUADRANTS},
-        "urgent": [{"item": i["item"], "importance": i["importance"], "satisfaction": i["satisfaction"]} for i in urgent],
-        "average_satisfaction": round(sum(rated) / len(rated), 2) if rated else None,
-    }
-
-
 @lru_cache(maxsize=1)
 def steps() -> tuple:
     """The complaint procedure's steps in the deck's order (id, name, meaning, applies_to), as

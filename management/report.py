@@ -29,6 +29,7 @@ from management import reading
 from management.document import render
 from management.periods import Period, local_day, period_of_request, previous_of, times_of
 from management.reading import ReportError
+from management.survey import summary as survey_summary
 
 SCHEMA = "huashu.management-report/1"
 EXAMPLES_PER_ISSUE = 2
@@ -368,7 +369,7 @@ def build(conversations: list[dict], period: Period, zone: ZoneInfo, *, office: 
         trend=trend,
         agents=_agents(conversations, period, name_agents),
         agents_named=name_agents,
-        survey=reading.survey_summary(survey),
+        survey=survey_summary(survey),
     )
     evaluation["no_data"] = evaluation["language"]["staff_messages"] == 0 and survey is None
 

@@ -153,6 +153,26 @@ def chart(result: dict) -> str:
     return quadrant_chart(placed, result["importance_line"], result["satisfaction_line"], result["scale"])
 
 
+def summary(data: dict | None) -> dict | None:
+    """What the management report says of a survey (its survey.json): how many answered, items
+    per quadrant, what needs work."""
+    if data is None:
+        return None
+    items = data["items"]
+    rated = [i["satisfaction"] for i in items if i["satisfaction"] is not None]  # an item may lack one kind of score
+    urgent = sorted((i for i in items if i["quadrant"] == URGENT),
+                    key=lambda i: -(i["importance"] - i["satisfaction"]))
+    return {
+        "respondents": data.get("respondents"),
+        "items": len(items),
+        "importance_line": data.get("importance_line"),
+        "satisfaction_line": data.get("satisfaction_line"),
+        "quadrants": {q: [i["item"] for i in items if i["quadrant"] == q] for q in QUADRANTS},
+        "urgent": [{"item": i["item"], "importance": i["importance"], "satisfaction": i["satisfaction"]} for i in urgent],
+        "average_satisfaction": round(sum(rated) / len(rated), 2) if rated else None,
+    }
+
+
 def _check_options(scale: int, importance_line: float | None, satisfaction_line: float | None) -> None:
     if scale not in SCALES:
         raise SurveyError(f"评分量表只能是 5 分制或 10 分制，收到 {scale}。")
