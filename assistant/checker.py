@@ -12,7 +12,7 @@ import threading
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from datetime import datetime
 from functools import cached_property, partial
-from itertools import chain, islice
+from itertools import chain, islice, repeat
 from pathlib import Path
 
 from assistant.analyzer import Analysis, with_promised_times
@@ -104,7 +104,7 @@ class Checker:
         return Report(text=text, verdict=verdict, score=score, findings=findings, positives=positives, rewrite=rewrite)
 
     def _report(self, text: str, skip: Callable[[Entry], bool] | None = None, now: datetime | None = None) -> Report:
-        return self._check_chunk([text], now, skip=skip)[0]
+        return self._check_chunk([text], [now], skip=skip)[0]
 
     def doc(self, text: str):
         """The spaCy Doc of `text`, findings on doc.spans["huashu"], for callers who work with
@@ -134,7 +134,8 @@ class Checker:
         return self._report(text, skip, now)
 
     def check_many(
-        self, texts: Iterable[str], workers: int | None = None, now: datetime | None = None, *, compose: bool = True
+        self, texts: Iterable[str], workers: int | None = None, now: datetime | None = None, *, compose: bool = True,
+        times: Iterable[datetime] | None = None,
     ) -> Iterator[Report]:
         """Reports in input order, streamed, so any number of texts is checked in flat memory.
 
@@ -143,27 +144,31 @@ class Checker:
         now: as for check(). The classifier reads READ_TOGETHER texts at a time.
         compose=False: no rewrite (report.rewrite is ""), for callers that only read the findings
         (the audit): composing and proving a rewrite clean is a third of a flagged reply's cost.
+        times: each text's own moment, in step with `texts`, for the times its suggestions promise
+        (the audit: when the message was sent, so its outputs do not depend on when it ran).
         """
-        items = map(_checkable, texts)
+        items = zip(map(_checkable, texts), times if times is not None else repeat(now))
         if workers is None:
             head = list(islice(items, PARALLEL_FROM))
             workers = default_workers() if len(head) == PARALLEL_FROM else 1
             items = chain(head, items)
         if workers > 1:
             rebuild = partial(get_checker, self.lexicon_dirs, self.model_dir or "")
-            task = partial(_check_in_worker, now=now, compose=compose)
+            task = partial(_check_in_worker, compose=compose)
             for reports in map_in_workers(task, chunks(items, CHUNK), workers, checker=self, rebuild=rebuild):
                 yield from reports
             return
         for chunk in chunks(items, READ_TOGETHER):
-            yield from self._check_chunk(chunk, now, compose)
+            yield from self._check_chunk([t for t, _ in chunk], [m for _, m in chunk], compose)
 
     def _check_chunk(
-        self, texts: list[str], now: datetime | None, compose: bool = True, skip: Callable[[Entry], bool] | None = None
+        self, texts: list[str], times: list[datetime | None], compose: bool = True,
+        skip: Callable[[Entry], bool] | None = None,
     ) -> list[Report]:
         """The reports of `texts` (check() is a chunk of one): the classifier reads the texts
-        together, then the rewrites' candidates together, round by round. `skip`: entries
-        switched off; the composer then drops residue by its patterns alone."""
+        together, then the rewrites' candidates together, round by round. `times`: each text's
+        moment (None: now). `skip`: entries switched off; the composer then drops residue by its
+        patterns alone."""
         analyzer = self.component.analyzer
         classifier = analyzer.reader.classifier
         read = classifier.read_many if classifier is not None else (lambda many: [None] * len(many))
@@ -171,7 +176,7 @@ class Checker:
         rewrites: list[str | None] = [None] * len(texts)
         steps = {}
         waiting: dict[int, str] = {}
-        moments = [now or local_now() for _ in texts]
+        moments = [moment or local_now() for moment in times]
         for i, (text, analysis) in enumerate(zip(texts, analyses)):
             if not compose:
                 rewrites[i] = ""
@@ -193,11 +198,11 @@ class Checker:
         return [self._finish(*row) for row in zip(texts, analyses, rewrites, moments, strict=True)]
 
 
-def _check_in_worker(checker: Checker, texts: list[str], now: datetime | None = None, compose: bool = True) -> list[Report]:
-    """A worker's share of check_many, read in chunks as in one process."""
+def _check_in_worker(checker: Checker, items: list[tuple[str, datetime | None]], compose: bool = True) -> list[Report]:
+    """A worker's share of check_many ((text, moment) pairs), read in chunks as in one process."""
     out = []
-    for part in chunks(texts, READ_TOGETHER):
-        out += checker._check_chunk(part, now, compose)
+    for part in chunks(items, READ_TOGETHER):
+        out += checker._check_chunk([t for t, _ in part], [m for _, m in part], compose)
     return out
 
 

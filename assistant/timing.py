@@ -22,13 +22,21 @@ def default_timezone() -> str:
     return os.environ.get("HUASHU_TIMEZONE") or DEFAULT_TIMEZONE
 
 
+def _zone(timezone: str | None) -> ZoneInfo:
+    try:
+        return ZoneInfo(timezone or default_timezone())
+    except (ZoneInfoNotFoundError, ValueError):
+        return ZoneInfo(DEFAULT_TIMEZONE)
+
+
 def local_now(timezone: str | None = None) -> datetime:
     """Now, where the residents are: every promised time is worked out from this."""
-    try:
-        zone = ZoneInfo(timezone or default_timezone())
-    except (ZoneInfoNotFoundError, ValueError):
-        zone = ZoneInfo(DEFAULT_TIMEZONE)
-    return datetime.now(zone)
+    return datetime.now(_zone(timezone))
+
+
+def local_time(epoch_ms: int, timezone: str | None = None) -> datetime:
+    """A moment (milliseconds since the epoch) where the residents are: when a message was sent."""
+    return datetime.fromtimestamp(epoch_ms / 1000, _zone(timezone))
 
 
 def chinese_number(n: int) -> str:

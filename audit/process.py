@@ -18,6 +18,7 @@ from functools import lru_cache
 
 from assistant.conversation import Turn, score_conversation
 from assistant.normalise import normalise
+from assistant.timing import local_time
 
 EXAMPLES_PER_CATEGORY = 3
 MATTER_TEXT_CHARS = 200  # a matter's opening message as kept for the report's examples
@@ -155,8 +156,11 @@ def audit_partition(checker, messages: list[dict], files: list[str]) -> dict:
         conversations[m["c"]].append(m)
     ordered = sorted(conversations.items(), key=lambda kv: (min(m["t"] for m in kv[1]), kv[0]))
 
-    agent_texts = [m["x"] for _, ms in ordered for m in sorted(ms, key=lambda m: (m["t"], m["n"])) if m["r"] == "agent"]
-    reports = iter(checker.check_many(agent_texts, workers=1, compose=False))  # the audit reads findings only
+    sent = [m for _, ms in ordered for m in sorted(ms, key=lambda m: (m["t"], m["n"])) if m["r"] == "agent"]
+    # the audit reads findings only; their suggestions promise times from when the message was
+    # sent, so the outputs do not depend on when the audit runs (and a resumed run equals one)
+    reports = iter(checker.check_many([m["x"] for m in sent], workers=1, compose=False,
+                                      times=[local_time(m["t"]) for m in sent]))
 
     findings_rows: list[dict] = []
     conversation_rows: list[dict] = []

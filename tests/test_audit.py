@@ -132,6 +132,10 @@ def test_audit_alibaba_dialogue(tmp_path, run_env):
 
 
 def test_audit_findings_equal_huashu_check(tmp_path, run_env, checker):
+    """Each finding as `huashu check` gives it for that message, its suggestion promising a time
+    from when the message was sent (not from when the audit ran)."""
+    from assistant.timing import local_time
+
     rows = transcripts(400, seed=3)
     path = write_jsonl(tmp_path / "chat.jsonl", rows)
     assert audit(run_env, path, "--out", tmp_path / "out", "--workers", 2).returncode == 0
@@ -140,7 +144,8 @@ def test_audit_findings_equal_huashu_check(tmp_path, run_env, checker):
         got.setdefault(f["message_id"], []).append((f["rule_id"], f["start"], f["end"], f["match"], f["suggestion"]))
     for r in rows:
         expected = [] if r["role"] != "agent" else [
-            (f.rule_id, f.start, f.end, f.match, f.suggestions[0] if f.suggestions else "") for f in checker.check(r["text"]).findings
+            (f.rule_id, f.start, f.end, f.match, f.suggestions[0] if f.suggestions else "")
+            for f in checker.check(r["text"], now=local_time(r["time"])).findings
         ]
         assert got.get(r["message_id"], []) == expected, r
 
