@@ -16,8 +16,10 @@ from dataclasses import dataclass
 from assistant.punctuation import CLAUSE_ENDS, SPACES
 
 _QUOTE_PAIRS = {"“": "”", "‘": "’", "「": "」", "『": "』", '"': '"', "'": "'"}
+_JOINERS = ":：,，"  # end a clause, unless between two digits (punctuation.IN_NUMBER)
 _BREAK = re.compile(
-    "[" + re.escape(CLAUSE_ENDS) + "]+"
+    "(?:[" + re.escape("".join(c for c in CLAUSE_ENDS if c not in _JOINERS)) + "]"
+    "|(?<![0-9０-９])[" + _JOINERS + "]|[" + _JOINERS + "](?![0-9０-９]))+"
     "|(?<=[^" + re.escape(CLAUSE_ENDS + SPACES) + "]{2})[" + re.escape(SPACES) + "]+(?=[^" + re.escape(CLAUSE_ENDS + SPACES) + "]{2})"
 )
 _QUOTED = re.compile(

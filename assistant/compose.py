@@ -61,6 +61,11 @@ class MoveSpec(_Strict):
     say_contact: str | None = None  # when the problem named whom to go to: {contact}
 
 
+class SoftenSpec(_Strict):
+    pattern: str  # a regular expression over the kept text as written
+    say: str  # its replacement (re.sub syntax)
+
+
 class ComposeSpec(_Strict):
     residue_threshold: float = Field(ge=0, le=1)
     fact: str
@@ -85,6 +90,7 @@ class ComposeSpec(_Strict):
     apology_for: list[str]
     closing: str
     last_resort: str
+    soften: list[SoftenSpec] = []
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,6 +139,10 @@ class Composer:
         self.matter_staff = frozenset(spec.matter_owner) - frozenset(spec.matter_resident) - {"你", "你们", "他们"}
         self.matter_written = lexicon.compile(spec.matter_written, f"{where}: matter_written", ComposeError)
         self.words = words
+        try:
+            self.soften = [(re.compile(s.pattern), s.say) for s in spec.soften]
+        except re.error as exc:
+            raise ComposeError(f"{where}: soften: {exc}") from None
         self.answers_by = lexicon.compile(spec.answers_by, f"{where}: answers_by", ComposeError)
         unknown = [m for m in spec.priority if m not in spec.moves] + [m for m in spec.moves if m not in spec.priority]
         if unknown:
@@ -305,6 +315,12 @@ class Composer:
             return head if head.endswith(_KINDS) else head + "的事"
         return ""
 
+    def _softened(self, run: str) -> str:
+        """A kept run without the words that make its fact a reproach (compose.yaml soften)."""
+        for pattern, say in self.soften:
+            run = pattern.sub(say, run)
+        return run
+
     def _noun_at(self, clause: str, at: int) -> bool:
         """Whether the word of `clause` starting at `at` is a noun (jieba's tag)."""
         words = self.words(normalise(clause[at:]).skeleton) if self.words else []
@@ -330,7 +346,7 @@ class Composer:
             run.append(part)
         if run:
             runs.append(original[run[0].start : run[-1].end])
-        runs = [r for r in (r.strip().lstrip("，,、；;。.！!？? ") for r in runs) if r]
+        runs = [self._softened(r) for r in (r.strip().lstrip("，,、；;。.！!？? ") for r in runs) if r]
         kept_text = "，".join(runs)
         return Plan(
             address=address,

@@ -19,9 +19,11 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from assistant import phonetics
-from assistant.punctuation import CARRIAGE_RETURN, CLAUSE_BREAKS, FULL_STOPS, QUESTION_MARKS
+from assistant.punctuation import CARRIAGE_RETURN, CLAUSE_BREAKS, FULL_STOPS, IN_NUMBER, QUESTION_MARKS
 
 CLAUSE, STOP, QUESTION = "，", "。", "？"
+_HAS_JOINER = re.compile("[:：,，]")
+_JOINED = {":": ":", "：": ":", ",": ",", "，": ","}  # in a number or a time (9:00, 1,000), as written
 MARKERS = CLAUSE + STOP + QUESTION
 _MARKER_SET = frozenset(MARKERS)
 _LATIN = re.compile("[a-z]")
@@ -234,8 +236,11 @@ class Normalised:
 
 def normalise(text: str) -> Normalised:
     """Build the skeleton of `text`; see the module docstring for what is undone."""
+    joined = {m.start() for m in IN_NUMBER.finditer(text)} if _HAS_JOINER.search(text) else ()
     if _ONE_TO_ONE_CHARS.issuperset(text):
         skeleton = text.translate(_ONE_TO_ONE)
+        if joined:
+            skeleton = "".join(_JOINED[text[i]] if i in joined else c for i, c in enumerate(skeleton))
         if not _MARKER_RUN.search(skeleton):
             return Normalised(original=text, skeleton=skeleton, origin=list(range(len(text))))
     out: list[str] = []
@@ -243,7 +248,7 @@ def normalise(text: str) -> Normalised:
     form_of = _CHAR_FORM.get
     last_is_marker = True  # no marker at the very start
     for i, ch in enumerate(text):
-        form = form_of(ch)
+        form = _JOINED[ch] if i in joined else form_of(ch)
         if form is None:
             form = _char_form(ch)
         if not form:

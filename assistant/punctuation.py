@@ -5,7 +5,8 @@ texts where jieba would cut anyway, and the LanguageTool API reports sentence ra
 must agree on what ends a clause, or a finding's clause in one place is not its clause in another.
 
 The ASCII full stop is not among them: in chat it is as often a decimal point, a URL or an
-abbreviation ("3.5米", "No.2") as the end of a sentence. A carriage return is a sentence end only
+abbreviation ("3.5米", "No.2") as the end of a sentence. Nor is a colon or a comma between two
+digits: it is a time or an amount ("9:00-15:00", "1,000元"), part of what the clause says. A carriage return is a sentence end only
 where a text is read for matching (normalise.py, where CRLF collapses into one break); where a
 text is edited or reported it is just part of the CRLF line break.
 """
@@ -24,6 +25,9 @@ SENTENCE_ENDS = FULL_STOPS + QUESTION_MARKS
 CLAUSE_ENDS = CLAUSE_BREAKS + SENTENCE_ENDS  # anything that ends a clause
 CARRIAGE_RETURN = "\r"
 SPACES = " \t\u3000"
+
+# a colon or comma between two digits joins them (9:00, 1,000) and ends nothing
+IN_NUMBER = re.compile(r"(?<=[0-9０-９])[:：,，](?=[0-9０-９])")
 
 # a character class of everything that ends a clause, or a space, for regular expressions
 CLAUSE_END_OR_SPACE_CLASS = "[" + re.escape(CLAUSE_ENDS) + r"\s]"
