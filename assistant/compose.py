@@ -43,7 +43,7 @@ from assistant.timing import promise_time
 
 COMPOSE_FILE = Path(__file__).resolve().parent / "compose.yaml"
 MAX_ROUNDS = 3
-_TRAILING = re.compile(r"[的了呢啊吧哈呀嘛么哦噢~～\s]+$")
+_TRAILING = re.compile(r"[的呢啊吧哈呀嘛么哦噢~～\s]+$")  # not 了: 快递丢了 is what happened (快递丢了的事)
 
 
 class ComposeError(RuleFileError):
@@ -268,6 +268,9 @@ class Composer:
             end = sum(len(w) for w in words[:i])
             if i + 1 < len(words) and words[i] in self.spec.matter_day and words[i + 1] not in self.matter_end:
                 end += len(words[i])  # 今天9栋停水: a day that opens the matter belongs to it
+                i += 1
+            elif i + 1 < len(words) and words[i] in self.spec.matter_resident and words[i + 1][:1].isdigit():
+                start += len(words[i])  # 您|7栋1502窗外那棵香樟: the resident's place opens the matter
                 i += 1
             elif i + 1 < len(words) and words[i] in self.spec.matter_resident and words[i + 1].startswith("家"):
                 end += len(words[i]) + len(words[i + 1])  # 您家门口的花盆 (jieba: 您|家门口): the resident's home
