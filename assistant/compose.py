@@ -79,6 +79,7 @@ class ComposeSpec(_Strict):
     matter_measure: list[str]
     matter_written: str
     matter_owner: list[str]
+    matter_our_places: list[str]
     matter_resident: list[str]
     matter_day: list[str]
     answers_by: str
@@ -231,16 +232,24 @@ class Composer:
                 sources[k] = problems.get(k, parts[k].end - parts[k].start)
         return sources
 
-    def _matter(self, original: str, parts: list[Clause], problems: dict[int, int], kept_text: str) -> str:
+    def _matter(
+        self, original: str, parts: list[Clause], problems: dict[int, int], kept_text: str, address_end: int = 0
+    ) -> str:
         """What the first problem clause that names one is about: its opening words before the
         problem's own words, up to the first word about the speaker, the resident, a time or a
         verdict (compose.yaml). `problems`: clause -> where its problem's words start in it.
-        An excuse or a dismissal beside the problem names nothing the resident raised."""
+        An excuse or a dismissal beside the problem names nothing the resident raised.
+        `address_end`: where a form of address opening the first clause ends (亲|物业费帐单…)."""
         if self.words is None:
             return ""
         squashed = normalise(kept_text).skeleton
         for k, problem_at in problems.items():
-            text = normalise(parts[k].text(original).strip())
+            clause = parts[k].text(original)
+            cut = max(0, address_end - parts[k].start) if k == 0 else 0
+            cut += len(clause[cut:]) - len(clause[cut:].lstrip())
+            clause = clause[cut:].rstrip()
+            problem_at -= cut
+            text = normalise(clause)
             words = self.words(text.skeleton)
             i = start = 0
             while i < len(words) and words[i] in self.matter_lead:
@@ -257,6 +266,9 @@ class Composer:
             ):
                 start += len(words[i]) + len(words[i + 1])  # 我们的配电箱, 您这个装修申请单: whose it is is not the matter
                 i += 2
+            elif i + 2 < len(words) and words[i] in self.matter_staff and words[i + 1] in self.spec.matter_our_places:
+                start += len(words[i])  # 我们|小区物业费1.8: whose place it is, without 的
+                i += 1
             elif i + 3 < len(words) and words[i] in self.matter_staff and words[i + 2] == "的" and word_tag(words[i + 1]) == "v":
                 start += sum(len(w) for w in words[i : i + 3])  # 我们装的智能水表: who put it in is not the matter
                 i += 3
@@ -271,6 +283,7 @@ class Composer:
                 i += 1
             elif i + 1 < len(words) and words[i] in self.spec.matter_resident and words[i + 1][:1].isdigit():
                 start += len(words[i])  # 您|7栋1502窗外那棵香樟: the resident's place opens the matter
+                end += len(words[i])
                 i += 1
             elif i + 1 < len(words) and words[i] in self.spec.matter_resident and words[i + 1].startswith("家"):
                 end += len(words[i]) + len(words[i + 1])  # 您家门口的花盆 (jieba: 您|家门口): the resident's home
@@ -300,7 +313,6 @@ class Composer:
             elif (i == len(words) and not written) or end <= start:  # no subject of its own (改天再聊, 我们也没办法): no matter
                 continue
             lo, hi = text.to_original(start, end)
-            clause = parts[k].text(original).strip()
             if lo <= problem_at < hi and not self._noun_at(clause, problem_at):
                 # the matter ends where the problem's words begin (这个月物业费|减免不了), unless
                 # they begin with the thing itself (3栋|电梯绝对不可能夹人 still names the 电梯)
@@ -311,7 +323,7 @@ class Composer:
             head = _TRAILING.sub("", clause[lo:hi])
             if normalise(head).skeleton in _KINDS:
                 continue  # 这个问题|你找物业吧: a kind alone names nothing
-            if not 2 <= len(head) <= 16 or not all(is_han(c) or c.isalnum() or c in "-#/" for c in head):  # B2-058车位
+            if not 2 <= len(head) <= 16 or not all(is_han(c) or c.isalnum() or c in "-#/.:" for c in head):  # B2-058车位, 1.8
                 continue
             if normalise(head).skeleton in squashed:
                 return ""
@@ -354,7 +366,8 @@ class Composer:
         return Plan(
             address=address,
             kept=runs,
-            matter=self._matter(original, parts, self._matter_sources(parts, drop, problems, taken), kept_text),
+            matter=self._matter(original, parts, self._matter_sources(parts, drop, problems, taken), kept_text,
+                                parts[0].start + len(address) if address and taken == 0 else 0),
             categories=frozenset(f.category for f, _ in analysis.findings),
             has_answer_time=bool(self.answers_by.search(normalise(kept_text).skeleton)),
             polite=any(p.category == "P2" for p in analysis.positives) and bool(runs),
