@@ -29,6 +29,7 @@ from api.responses import dumps
 access_log = logging.getLogger("huashu.access")
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
 _NO_BODY = frozenset(("GET", "HEAD", "OPTIONS"))
+UPLOAD_TIMEOUT = 120.0  # seconds a file upload may take to arrive (8 MB at about 0.5 Mbit/s)
 CLIENT_CLOSED = 499  # nginx's code for a client that closed the connection before the answer
 
 
@@ -45,7 +46,8 @@ def _header(scope, name: bytes) -> bytes | None:
 
 class RequestGate:
     def __init__(self, app, limit: int, body_timeout: float = 15.0, uploads: dict[str, int] | None = None):
-        """`uploads`: paths that take files (a survey), each with its own, larger limit."""
+        """`uploads`: paths that take files (a survey), each with its own, larger limit for a
+        multipart body (a JSON body there keeps `limit`), and UPLOAD_TIMEOUT to arrive."""
         self.app = app
         self.limit = limit
         self.body_timeout = body_timeout
@@ -93,7 +95,9 @@ class RequestGate:
 
     async def _read_body(self, scope, receive, send) -> bytes | None:
         """The whole body, or None after answering 400/408/413; _ClientGone if the client left."""
-        limit = self.uploads.get(scope.get("path", ""), self.limit)
+        upload = scope.get("path", "") in self.uploads and (_header(scope, b"content-type") or b"").startswith(b"multipart/")
+        limit = self.uploads[scope["path"]] if upload else self.limit
+        timeout = max(self.body_timeout, UPLOAD_TIMEOUT) if upload else self.body_timeout
         too_large = f"请求体过大：上限 {limit} 字节（{limit // 1024} KB）"
         declared = _header(scope, b"content-length")
         if declared is not None:
@@ -106,13 +110,13 @@ class RequestGate:
                 await _refuse(scope, send, 413, "body_too_large", too_large)
                 return None
         chunks, total = [], 0
-        deadline = time.monotonic() + self.body_timeout
+        deadline = time.monotonic() + timeout
         while True:
             try:
                 message = await asyncio.wait_for(receive(), max(0.0, deadline - time.monotonic()))
             except TimeoutError:
                 await _refuse(
-                    scope, send, 408, "body_timeout", f"请求体在 {self.body_timeout:g} 秒内没有传完，连接已断开",
+                    scope, send, 408, "body_timeout", f"请求体在 {timeout:g} 秒内没有传完，连接已断开",
                     close=True,
                 )
                 return None

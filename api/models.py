@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StrictInt, StrictStr
+from pydantic import BaseModel, ConfigDict, Field, StrictFloat, StrictInt, StrictStr
 
 from assistant.report_schema import REPORT_EXAMPLE, Finding, Positive, Report
 
@@ -254,10 +254,10 @@ class AssistResponse(BaseModel):
 
 class SurveyRow(_In):
     respondent: StrictStr | StrictInt
-    item: str = Field(min_length=1)
-    importance: float | None = None
-    satisfaction: float | None = None
-    comment: str = ""
+    item: StrictStr = Field(min_length=1)
+    importance: StrictInt | StrictFloat | None = None  # true is no score
+    satisfaction: StrictInt | StrictFloat | None = None
+    comment: StrictStr = ""
 
 
 class SurveyRequest(_In):
@@ -289,11 +289,14 @@ class SurveyResponse(BaseModel):
     """The figures `huashu survey` writes to survey.json, and the chart the page shows."""
 
     scale: int
+    files: list[str]
     respondents: int
+    lines_from: dict[str, Literal["items_average", "given"]]
     importance_line: float
     satisfaction_line: float
     items: list[SurveyItem]
     urgent: list[SurveyItem]
     comments: dict
-    errors: list[dict]
+    errors: list[dict] = Field(description="Rows that could not be used, with the reason (the first 200).")
+    errors_total: int = Field(description="How many rows could not be used in all.")
     chart_svg: str = Field(description="The four-quadrant chart as inline SVG.")

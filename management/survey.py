@@ -60,6 +60,8 @@ COLORS = {KEEP: "#2e7d32", URGENT: "#d83931", BONUS: "#1456f0", LOW: "#646a73"}
 TINTS = {KEEP: "#edf7ee", URGENT: "#fdeeed", BONUS: "#edf2fe", LOW: "#f4f5f6"}
 
 SCALES = (5, 10)
+MAX_ROWS = 200_000  # rows per file: 10,000 respondents answering 20 items, in the long form
+MAX_UNPACKED_BYTES = 64 * 2**20  # an .xlsx unpacking to more is no survey (a zip bomb)
 HEADER_SEARCH_ROWS = 5  # Excel users often put a title or a note above the header
 EXAMPLES_PER_TOPIC = 2
 ITEM_FIELDS = ["item", "importance", "satisfaction", "gap", "respondents", "importance_ci_low", "importance_ci_high",
@@ -121,7 +123,7 @@ def analyse(sources: list[tuple[str, bytes]], *, scale: int = 5, importance_line
         _read_table(_Source(index, str(name)), _table_rows(str(name), bytes(content)), scale, survey)
     names = [str(name) for name, _ in sources]
     if not survey.answers:
-        raise SurveyError(f"{'、'.join(names)}：没有可用的评分（分数都是空的或有误）。")
+        raise SurveyError(f"{'、'.join(names)}：没有可用的评分（分数都是空的或有误）。" + _first_reasons(survey))
     return _result(survey, names, scale, importance_line, satisfaction_line, signals, mask_pii)
 
 
@@ -143,8 +145,16 @@ def analyse_rows(rows: list[dict], *, scale: int = 5, importance_line: float | N
         except _BadRow as bad:
             survey.errors.append(source.error(index, bad))
     if not survey.answers:
-        raise SurveyError("rows：没有可用的评分（分数都是空的或有误）。")
+        raise SurveyError("rows：没有可用的评分（分数都是空的或有误）。" + _first_reasons(survey))
     return _result(survey, [], scale, importance_line, satisfaction_line, signals, mask_pii)
+
+
+def _first_reasons(survey: "_Survey", n: int = 3) -> str:
+    """The first rows' reasons, for a survey none of whose rows could be used."""
+    if not survey.errors:
+        return ""
+    more = f"等 {len(survey.errors)} 行" if len(survey.errors) > n else ""
+    return "例如：" + "；".join(e["reason"] for e in survey.errors[:n]) + more + "。"
 
 
 def chart(result: dict) -> str:
@@ -161,7 +171,7 @@ def summary(data: dict | None) -> dict | None:
     items = data["items"]
     rated = [i["satisfaction"] for i in items if i["satisfaction"] is not None]  # an item may lack one kind of score
     urgent = sorted((i for i in items if i["quadrant"] == URGENT),
-                    key=lambda i: -(i["importance"] - i["satisfaction"]))
+                    key=lambda i: -i["gap"])
     return {
         "respondents": data.get("respondents"),
         "items": len(items),
@@ -303,26 +313,42 @@ def _csv_rows(name: str, content: bytes) -> list[tuple[int, list[str]]]:
     rows, next_line = [], 1
     try:
         for cells in reader:
+            if len(rows) == MAX_ROWS:
+                raise SurveyError(f"{name}：超过 {MAX_ROWS:,} 行，请分成几个文件。")
             rows.append((next_line, [c.strip() for c in cells]))
             next_line = reader.line_num + 1
-    except csv.Error as exc:
-        raise SurveyError(f"{name}：第 {next_line} 行无法按 CSV 读取（{exc}）。") from None
+    except csv.Error:
+        raise SurveyError(f"{name}：第 {next_line} 行无法按 CSV 读取（引号不成对或含有空字符）。") from None
     return rows
 
 
 def _xlsx_rows(name: str, content: bytes) -> list[tuple[int, list[str]]]:
+    """The first sheet's rows. An .xlsx is a zip: one that unpacks to far more than a survey
+    could hold (a zip bomb), or has more rows than MAX_ROWS, is refused before it is read."""
     from openpyxl import load_workbook
-    from openpyxl.utils.exceptions import InvalidFileException
 
+    cannot_open = SurveyError(f"{name}：无法作为 Excel .xlsx 文件打开，请在 Excel 中另存为 .xlsx 或 .csv 后再试。")
+    try:
+        unpacked = sum(info.file_size for info in zipfile.ZipFile(io.BytesIO(content)).infolist())
+    except (zipfile.BadZipFile, OSError, ValueError):
+        raise cannot_open from None
+    if unpacked > MAX_UNPACKED_BYTES:
+        raise SurveyError(f"{name}：解压后超过 {MAX_UNPACKED_BYTES // 2**20} MB，不像一份问卷，未读取。")
     try:
         workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
         try:
-            sheet = workbook.worksheets[0]
-            return [(line, [_cell_text(v) for v in values]) for line, values in enumerate(sheet.iter_rows(values_only=True), 1)]
+            rows = []
+            for line, values in enumerate(workbook.worksheets[0].iter_rows(values_only=True), 1):
+                if line > MAX_ROWS:
+                    raise SurveyError(f"{name}：超过 {MAX_ROWS:,} 行，请分成几个文件。")
+                rows.append((line, [_cell_text(v) for v in values]))
+            return rows
         finally:
             workbook.close()
-    except (zipfile.BadZipFile, InvalidFileException, KeyError, IndexError, OSError, ValueError) as exc:
-        raise SurveyError(f"{name}：无法作为 Excel .xlsx 文件打开（{exc}）。") from None
+    except SurveyError:
+        raise
+    except Exception:  # noqa: BLE001 - a damaged workbook fails in zipfile, XML or openpyxl alike
+        raise cannot_open from None
 
 
 def _cell_text(value) -> str:

@@ -414,3 +414,56 @@ def test_api_survey_refuses_what_it_cannot_read_with_a_reason(client, kwargs, st
     r = client.post("/v1/survey", **kwargs)
     assert r.status_code == status, r.text
     assert r.json()["error"]["code"] == code and r.json()["error"]["message"]
+
+
+def _xlsx_bytes(tmp_path) -> bytes:
+    from openpyxl import Workbook
+
+    book = Workbook()
+    book.active.append(["受访者", "项目", "重要程度", "满意度"])
+    book.active.append(["R1", "电梯维修", 5, 2])
+    book.save(tmp_path / "ok.xlsx")
+    return (tmp_path / "ok.xlsx").read_bytes()
+
+
+def _rezipped(data: bytes, replace: dict[str, bytes]) -> bytes:
+    import io
+    import zipfile
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            dst.writestr(info.filename, replace.pop(info.filename, src.read(info.filename)))
+        for name, content in replace.items():
+            dst.writestr(name, content)
+    return out.getvalue()
+
+
+def test_api_survey_refuses_zip_bombs_and_broken_workbooks_with_a_reason(client, tmp_path):
+    good = _xlsx_bytes(tmp_path)
+    bomb = _rezipped(good, {"xl/padding.xml": b" " * (70 * 2**20)})  # 70 MB of spaces, a few KB zipped
+    assert len(bomb) < 1024 * 1024
+    broken = _rezipped(good, {"xl/worksheets/sheet1.xml": b"<worksheet><sheetData><row"})
+    for name, data, said in (("bomb.xlsx", bomb, "解压后超过"), ("broken.xlsx", broken, "无法作为 Excel")):
+        r = client.post("/v1/survey", files={"file": (name, data, "application/octet-stream")})
+        assert r.status_code == 422, r.text
+        assert said in r.json()["error"]["message"] and name in r.json()["error"]["message"]
+
+
+def test_api_survey_lists_200_refused_rows_and_counts_them_all(client):
+    lines = ["respondent,item,importance,satisfaction"] + [f"R{i},电梯维修,5,2" for i in range(5)]
+    lines += [f"X{i},电梯维修,9,9" for i in range(300)]
+    r = client.post("/v1/survey", files={"file": ("many.csv", "\n".join(lines).encode(), "text/csv")})
+    assert r.status_code == 200
+    body = r.json()
+    assert len(body["errors"]) == 200 and body["errors_total"] == 300 and body["respondents"] == 5
+
+
+def test_api_survey_takes_numbers_only_and_json_bodies_keep_their_limit(client):
+    row = {"respondent": "R1", "item": "电梯维修", "importance": True, "satisfaction": 2}
+    r = client.post("/v1/survey", json={"rows": [row]})
+    assert r.status_code == 422 and r.json()["error"]["code"] == "invalid_request"
+    big = {"rows": [{"respondent": f"R{i}", "item": "电梯维修", "importance": 5, "satisfaction": 2} for i in range(2000)]}
+    assert client.post("/v1/survey", json=big).status_code == 413  # the file limit is for uploads
+    bad = client.post("/v1/survey", files={"file": ("bad.csv", "respondent,item,importance,satisfaction\nR1,电梯,9,9\n".encode(), "text/csv")})
+    assert bad.status_code == 422 and "例如" in bad.json()["error"]["message"] and "第 2 行" in bad.json()["error"]["message"]

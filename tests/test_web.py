@@ -230,3 +230,24 @@ def test_web_report_tab_draws_the_survey_chart(page, tmp_path):
         assert chart["x"] <= box["x"] and box["x"] + box["width"] <= chart["x"] + chart["width"] + 1
     page.get_by_test_id("tab-reply").click()
     assert page.get_by_test_id("draft-input").is_visible()
+
+
+def test_web_report_tab_explains_what_it_could_not_use(page, tmp_path):
+    """Rows it could not use are listed once each with their reason; a file it cannot read at
+    all hides the previous result and says why."""
+    good = tmp_path / "good.csv"
+    good.write_text("受访者,项目,重要程度,满意度\nR1,电梯维修,5,2\nR2,电梯维修,4,2\nR3,绿化养护,2,5\nR3,绿化养护,2,5\nR4,安保巡逻,9,9\n",
+                    encoding="utf-8")
+    bad = tmp_path / "bad.csv"
+    bad.write_text("项目,满意度\n电梯,3\n", encoding="utf-8")
+    page.get_by_test_id("tab-report").click()
+    page.get_by_test_id("survey-file").set_input_files(str(good))
+    page.get_by_test_id("survey-run").click()
+    page.get_by_test_id("survey-result").wait_for()
+    reasons = page.locator("#survey-errors li").all_inner_texts()
+    assert len(reasons) == 2  # the repeated answer and the out-of-range scores
+    assert all(r.count("good.csv") == 1 for r in reasons)
+    page.get_by_test_id("survey-file").set_input_files(str(bad))
+    page.get_by_test_id("survey-run").click()
+    page.wait_for_function("document.getElementById('survey-status').textContent.includes('bad.csv')")
+    assert page.get_by_test_id("survey-result").is_hidden()

@@ -20,6 +20,8 @@ from management.survey import SurveyError, analyse, analyse_rows, chart
 router = APIRouter(prefix="/v1", tags=["survey"])
 UPLOAD_PATHS = ("/v1/survey",)  # bodies here may be files, up to HUASHU_MAX_UPLOAD_BYTES
 MAX_FILES = 20
+ERRORS_LISTED = 200  # rows refused, listed in the response (all are counted)
+OPTIONS = {"scale": ("量表", int), "importance_line": ("重要程度分界线", float), "satisfaction_line": ("满意度分界线", float)}
 
 _MULTIPART_BODY = {
     "type": "object",
@@ -74,28 +76,29 @@ async def analyse_survey(request: Request):
             raise ApiError(415, "unsupported_media_type", "请上传问卷文件（multipart/form-data）或发送 JSON（application/json）")
     except SurveyError as exc:
         raise ApiError(422, "survey_invalid", str(exc)) from None
-    request.state.log = {"items": len(result["items"]), "respondents": result["respondents"], "rejected": len(result["errors"])}
-    return JSONResponse({**result, "chart_svg": chart(result)})
+    errors = result["errors"]
+    request.state.log = {"items": len(result["items"]), "respondents": result["respondents"], "rejected": len(errors)}
+    return JSONResponse({**result, "errors": errors[:ERRORS_LISTED], "errors_total": len(errors), "chart_svg": chart(result)})
 
 
 async def _uploaded(request: Request) -> tuple[list[tuple[str, bytes]], dict]:
     """The files and options of a multipart upload, each refused with a reason when unusable."""
     try:
         form = await request.form(max_files=MAX_FILES)
-    except Exception as exc:  # noqa: BLE001 - python-multipart's errors carry no common base
-        raise ApiError(400, "bad_multipart", f"上传的表单无法解析：{exc}") from None
+    except Exception:  # noqa: BLE001 - python-multipart's errors carry no common base
+        raise ApiError(400, "bad_multipart", "上传的表单无法解析：请以 multipart/form-data 上传文件") from None
     files = [f for f in form.getlist("file") if isinstance(f, UploadFile)]
     if not files:
         raise ApiError(422, "no_file", "请在 file 字段上传至少一个问卷文件（.csv 或 .xlsx）")
     sources = [(f.filename or "survey.csv", await f.read()) for f in files]
     options: dict = {}
-    for name, cast in (("scale", int), ("importance_line", float), ("satisfaction_line", float)):
+    for name, (said, cast) in OPTIONS.items():
         value = form.get(name)
         if isinstance(value, str) and value.strip():
             try:
                 options[name] = cast(value)
             except ValueError:
-                raise ApiError(422, "bad_option", f"{name} 应为数字，收到 {value!r}") from None
+                raise ApiError(422, "bad_option", f"{said}（{name}）应为数字，收到“{value.strip()[:20]}”") from None
     if options.get("scale", 5) not in (5, 10):
-        raise ApiError(422, "bad_option", f"scale 只能是 5 或 10，收到 {options['scale']}")
+        raise ApiError(422, "bad_option", f"量表（scale）只能是 5 或 10，收到 {options['scale']}")
     return sources, options

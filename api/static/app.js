@@ -220,3 +220,28 @@ $("apply-rewrite").addEventListener("click", () => {
 });
 draft.addEventListener("keydown", (e) => { if (e.key === "Enter" && (e.ctrlKey || e.metaKey)) check(); });
 loadCategoryNames();
+
+// The page's tabs (回复, 报告): click, or the arrow keys on the selected tab, as a tablist works.
+(() => {
+  const tabs = Array.from(document.querySelectorAll(".tabs [data-tab]"));
+  function choose(tab) {
+    for (const other of tabs) {
+      const chosen = other === tab;
+      other.setAttribute("aria-selected", String(chosen));
+      other.tabIndex = chosen ? 0 : -1;
+      document.getElementById(other.dataset.tab).hidden = !chosen;
+    }
+  }
+  for (const tab of tabs) {
+    tab.addEventListener("click", () => choose(tab));
+    tab.addEventListener("keydown", (event) => {
+      const step = { ArrowRight: 1, ArrowLeft: -1 }[event.key];
+      if (!step) return;
+      const next = tabs[(tabs.indexOf(tab) + step + tabs.length) % tabs.length];
+      choose(next);
+      next.focus();
+      event.preventDefault();
+    });
+  }
+  if (tabs.length) choose(tabs.find((t) => t.getAttribute("aria-selected") === "true") || tabs[0]);
+})();

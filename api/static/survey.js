@@ -1,24 +1,15 @@
 // The 报告 tab: upload a satisfaction survey to POST /v1/survey and show the four-quadrant chart
 // (the server's SVG, as `huashu survey` draws it), the 急需改进 items and the per-item table.
-// Also switches between the page's tabs.
 "use strict";
 
 (() => {
   const $ = (id) => document.getElementById(id);
   const KEY = "huashu-api-key";
 
-  for (const button of document.querySelectorAll(".tabs [data-tab]")) {
-    button.addEventListener("click", () => {
-      for (const other of document.querySelectorAll(".tabs [data-tab]")) {
-        const chosen = other === button;
-        other.setAttribute("aria-selected", String(chosen));
-        $(other.dataset.tab).hidden = !chosen;
-      }
-    });
-  }
-
   const keyInput = $("survey-key");
   keyInput.value = sessionStorage.getItem(KEY) || "";
+
+  const two = (x) => (x === null || x === undefined ? "—" : Number(x).toFixed(2));
 
   function cell(text, numeric) {
     const td = document.createElement("td");
@@ -27,7 +18,7 @@
     return td;
   }
 
-  function interval(ci) { return ci ? `${ci[0]}～${ci[1]}` : "—"; }
+  function interval(ci) { return ci ? `${two(ci[0])}～${two(ci[1])}` : "—"; }
 
   function render(result) {
     const lines = `满意度分界线 ${result.satisfaction_line}（${result.lines_from.satisfaction === "given" ? "给定" : "各项目平均"}），` +
@@ -37,7 +28,7 @@
     const urgent = $("survey-urgent");
     urgent.replaceChildren(...result.urgent.map((it) => {
       const li = document.createElement("li");
-      li.textContent = `${it.item}：重要程度 ${it.importance}，满意度 ${it.satisfaction}，差距 ${it.gap}`;
+      li.textContent = `${it.item}：重要程度 ${two(it.importance)}，满意度 ${two(it.satisfaction)}，差距 ${two(it.gap)}`;
       return li;
     }));
     $("survey-urgent-block").classList.toggle("hidden", result.urgent.length === 0);
@@ -51,17 +42,22 @@
     table.replaceChildren(head, ...result.items.map((it) => {
       const tr = document.createElement("tr");
       tr.dataset.item = it.item;
-      tr.append(cell(it.item), cell(it.importance, true), cell(it.satisfaction, true), cell(it.gap, true),
+      tr.append(cell(it.item), cell(two(it.importance), true), cell(two(it.satisfaction), true), cell(two(it.gap), true),
         cell(it.respondents, true), cell(interval(it.importance_ci)), cell(interval(it.satisfaction_ci)), cell(it.quadrant));
       return tr;
     }));
     const errors = $("survey-errors");
     errors.replaceChildren(...result.errors.map((e) => {
       const li = document.createElement("li");
-      li.textContent = `${e.file} 第 ${e.line} 行：${e.reason}`;
+      li.textContent = e.reason;  // it names the file, the row and the column
       return li;
     }));
-    $("survey-errors-block").classList.toggle("hidden", result.errors.length === 0);
+    if (result.errors_total > result.errors.length) {
+      const li = document.createElement("li");
+      li.textContent = `……共 ${result.errors_total} 行未能使用，以上是前 ${result.errors.length} 行。`;
+      errors.append(li);
+    }
+    $("survey-errors-block").classList.toggle("hidden", result.errors_total === 0);
     $("survey-result").classList.remove("hidden");
   }
 
@@ -81,15 +77,18 @@
     if (key) { headers.Authorization = `Bearer ${key}`; sessionStorage.setItem(KEY, key); }
     status.textContent = "分析中…";
     $("survey-run").disabled = true;
+    $("survey-result").classList.add("hidden");  // an earlier file's chart must not pass for this one's
     try {
       const res = await fetch("/v1/survey", { method: "POST", body: form, headers });
       const body = await res.json().catch(() => null);
       if (!res.ok) {
-        status.textContent = (body && body.error && body.error.message) || `分析失败（HTTP ${res.status}）`;
+        status.textContent = res.status === 401
+          ? "服务器设置了 API 密钥：请在“API 密钥”框中填写后再分析。"
+          : (body && body.error && body.error.message) || `分析失败（HTTP ${res.status}）`;
         return;
       }
       render(body);
-      status.textContent = body.errors.length ? `完成；有 ${body.errors.length} 行未能使用，见下方。` : "完成。";
+      status.textContent = body.errors_total ? `完成；有 ${body.errors_total} 行未能使用，见下方。` : "完成。";
     } catch (e) {
       status.textContent = "无法连接服务器，请稍后重试。";
     } finally {
