@@ -78,6 +78,7 @@ class ComposeSpec(_Strict):
     matter_pointer: list[str]
     matter_measure: list[str]
     matter_written: str
+    matter_promised: str
     matter_owner: list[str]
     matter_our_places: list[str]
     matter_resident: list[str]
@@ -139,6 +140,7 @@ class Composer:
         self.matter_end = frozenset(spec.matter_end)
         self.matter_staff = frozenset(spec.matter_owner) - frozenset(spec.matter_resident) - {"你", "你们", "他们"}
         self.matter_written = lexicon.compile(spec.matter_written, f"{where}: matter_written", ComposeError)
+        self.matter_promised = lexicon.compile(spec.matter_promised, f"{where}: matter_promised", ComposeError)
         self.words = words
         try:
             self.soften = [(re.compile(s.pattern), s.say) for s in spec.soften]
@@ -244,10 +246,7 @@ class Composer:
             return ""
         squashed = normalise(kept_text).skeleton
         for k, problem_at in problems.items():
-            clause = parts[k].text(original)
-            cut = max(0, address_end - parts[k].start) if k == 0 else 0
-            cut += len(clause[cut:]) - len(clause[cut:].lstrip())
-            clause = clause[cut:].rstrip()
+            clause, cut = self._matter_clause(original, parts[k], address_end if k == 0 else 0)
             problem_at -= cut
             text = normalise(clause)
             words = self.words(text.skeleton)
@@ -328,7 +327,31 @@ class Composer:
             if normalise(head).skeleton in squashed:
                 return ""
             return head if head.endswith(_KINDS) else head + "的事"
+        for k in problems:  # no clause opens with it: what was (not) promised (我可没说过|免费给您换草皮)
+            clause, _ = self._matter_clause(original, parts[k], address_end if k == 0 else 0)
+            text = normalise(clause)
+            promised = self.matter_promised.search(text.skeleton)
+            if promised and promised.end() < len(text.skeleton):
+                head = self._named(clause, *text.to_original(promised.end(), len(text.skeleton)))
+                if head and normalise(head).skeleton not in squashed:
+                    return head
         return ""
+
+    @staticmethod
+    def _matter_clause(original: str, part: Clause, address_end: int) -> tuple[str, int]:
+        """The clause's text as the matter is read from it (a form of address opening it cut
+        off, spaces trimmed), and how far in that text starts."""
+        clause = part.text(original)
+        cut = max(0, address_end - part.start)
+        cut += len(clause[cut:]) - len(clause[cut:].lstrip())
+        return clause[cut:].rstrip(), cut
+
+    def _named(self, clause: str, lo: int, hi: int) -> str:
+        """clause[lo:hi] as the matter (…的事), or "" when it is too short, too long or not words."""
+        head = _TRAILING.sub("", clause[lo:hi])
+        if not 2 <= len(head) <= 16 or not all(is_han(c) or c.isalnum() or c in "-#/.:" for c in head):
+            return ""
+        return head if head.endswith(_KINDS) else head + "的事"
 
     def _softened(self, run: str) -> str:
         """A kept run without the words that make its fact a reproach (compose.yaml soften)."""
