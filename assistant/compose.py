@@ -319,14 +319,12 @@ class Composer:
                 hi = problem_at
             if hi <= lo or hi > 0.75 * len(clause):
                 continue
-            head = _TRAILING.sub("", clause[lo:hi])
-            if normalise(head).skeleton in _KINDS:
-                continue  # 这个问题|你找物业吧: a kind alone names nothing
-            if not 2 <= len(head) <= 16 or not all(is_han(c) or c.isalnum() or c in "-#/.:" for c in head):  # B2-058车位, 1.8
+            head = self._named(clause, lo, hi)
+            if not head:
                 continue
             if normalise(head).skeleton in squashed:
                 return ""
-            return head if head.endswith(_KINDS) else head + "的事"
+            return _the_matter(head)
         for k in problems:  # no clause opens with it: what was (not) promised (我可没说过|免费给您换草皮)
             clause, _ = self._matter_clause(original, parts[k], address_end if k == 0 else 0)
             text = normalise(clause)
@@ -334,7 +332,7 @@ class Composer:
             if promised and promised.end() < len(text.skeleton):
                 head = self._named(clause, *text.to_original(promised.end(), len(text.skeleton)))
                 if head and normalise(head).skeleton not in squashed:
-                    return head
+                    return _the_matter(head)
         return ""
 
     @staticmethod
@@ -346,12 +344,16 @@ class Composer:
         cut += len(clause[cut:]) - len(clause[cut:].lstrip())
         return clause[cut:].rstrip(), cut
 
-    def _named(self, clause: str, lo: int, hi: int) -> str:
-        """clause[lo:hi] as the matter (…的事), or "" when it is too short, too long or not words."""
+    @staticmethod
+    def _named(clause: str, lo: int, hi: int) -> str:
+        """clause[lo:hi] without its trailing particles, if it can name a matter: "" for a kind
+        alone (这个问题|你找物业吧), or words too short, too long or not words (B2-058车位, 1.8 are)."""
         head = _TRAILING.sub("", clause[lo:hi])
+        if normalise(head).skeleton in _KINDS:
+            return ""
         if not 2 <= len(head) <= 16 or not all(is_han(c) or c.isalnum() or c in "-#/.:" for c in head):
             return ""
-        return head if head.endswith(_KINDS) else head + "的事"
+        return head
 
     def _softened(self, run: str) -> str:
         """A kept run without the words that make its fact a reproach (compose.yaml soften)."""
@@ -502,6 +504,11 @@ class Composer:
 
 
 _KINDS = ("事", "问题", "情况", "事情", "事儿", "問題", "情況")  # nouns that only say what kind of thing
+
+
+def _the_matter(head: str) -> str:
+    """How the commitment names it: 电梯异响的事, but 这个问题 as it is."""
+    return head if head.endswith(_KINDS) else head + "的事"
 
 
 def _greeting(address: str) -> str:
