@@ -163,25 +163,36 @@ def _figure(ids: set[str] | list[str], **extra) -> dict:
     return {"count": len(ids), **extra, "conversations": ids}
 
 
-def _matters_in(conversations: list[dict], period: Period, topics: tuple[str, ...]) -> list[tuple[dict, dict]]:
-    return [
-        (c, m) for c in conversations for m in c["matters"]
-        if m["topic"] in topics and period.holds(m["t"])
-    ]
+def _matters_by_section(conversations: list[dict]) -> dict[str, list[tuple[dict, dict]]]:
+    """Every (conversation, matter) pair under the section its topic belongs to, in order: each
+    section then reads only its own matters."""
+    section_of = {topic: code for code, _, _, topics in SECTIONS for topic in topics}
+    pairs: dict[str, list[tuple[dict, dict]]] = defaultdict(list)
+    for c in conversations:
+        for m in c["matters"]:
+            pairs[section_of[m["topic"]]].append((c, m))
+    return pairs
 
 
-def _section_figures(conversations: list[dict], period: Period, previous: Period | None, topics: tuple[str, ...],
+def _raised(pairs: list[tuple[dict, dict]], period: Period) -> list[tuple[dict, dict]]:
+    return [(c, m) for c, m in pairs if period.holds(m["t"])]
+
+
+def _emergencies(pairs: list[tuple[dict, dict]], period: Period) -> list[tuple[dict, dict]]:
+    return [(c, m) for c, m in pairs if m["emergency"] and period.holds(m["emergency_t"])]
+
+
+def _section_figures(pairs: list[tuple[dict, dict]], period: Period, previous: Period | None, topics: tuple[str, ...],
                      mask: Callable[[str], str]) -> dict:
-    here = _matters_in(conversations, period, topics)
-    before = _matters_in(conversations, previous, topics) if previous else []
+    """A section's figures from its (conversation, matter) pairs."""
+    here = _raised(pairs, period)
+    before = _raised(pairs, previous) if previous else []
     # a matter is counted once per conversation and topic; several topics of one section are one
     # conversation's matters still, counted each
     requests = [(c["conversation_id"], m) for c, m in here]
     complaints = [(cid, m) for cid, m in requests if m["complaint"]]
-    emergencies = [
-        (c["conversation_id"], m) for c in conversations for m in c["matters"]
-        if m["topic"] in topics and m["emergency"] and m["emergency_t"] is not None and period.holds(m["emergency_t"])
-    ]
+    reporting = _emergencies(pairs, period)
+    emergencies = [(c["conversation_id"], m) for c, m in reporting]
     answered = [(cid, m) for cid, m in requests if m["reply_ms"] is not None]
     response = {
         **_minutes([m["reply_ms"] for _, m in answered]),
@@ -192,8 +203,7 @@ def _section_figures(conversations: list[dict], period: Period, previous: Period
     emergency_answered = [(cid, m) for cid, m in emergencies if m["emergency_reply_ms"] is not None]
     # 八汇报: did staff say in the chat that it was reported up (the audit scored each conversation)
     report_step = reading.step_name("report")
-    emergency_rows = {c["conversation_id"]: c for c in conversations for m in c["matters"]
-                      if m["topic"] in topics and m["emergency"] and period.holds(m["emergency_t"])}
+    emergency_rows = {c["conversation_id"]: c for c, _ in reporting}
     reported = [cid for cid, c in emergency_rows.items() if report_step not in c["steps_missed"]]
     by_kind = Counter(m["emergency"] for _, m in emergencies)
     names = {m["emergency"]: m["emergency_name"] for _, m in emergencies}
@@ -225,10 +235,7 @@ def _section_figures(conversations: list[dict], period: Period, previous: Period
     topic_names = {m["topic"]: m["name"] for _, m in requests}
     prev_requests = [c["conversation_id"] for c, _ in before]
     prev_complaints = [c["conversation_id"] for c, m in before if m["complaint"]]
-    prev_emergencies = [
-        c["conversation_id"] for c in conversations for m in c["matters"]
-        if previous and m["topic"] in topics and m["emergency"] and previous.holds(m["emergency_t"])
-    ]
+    prev_emergencies = [c["conversation_id"] for c, _ in _emergencies(pairs, previous)] if previous else []
     return {
         "requests": _figure([cid for cid, _ in requests], matters=len(requests)),
         "by_topic": [{"topic": t, "name": topic_names[t], "count": by_topic[t]} for t in topics if by_topic[t]],
@@ -344,10 +351,11 @@ def build(conversations: list[dict], period: Period, zone: ZoneInfo, *, office: 
     # would make any change look like a fall
     previous_covered = first_ms is not None and local_day(first_ms, zone) <= previous.first
     sections = []
+    by_section = _matters_by_section(conversations)
     for code, title, subject, topics in SECTIONS:
         section: dict = {"code": code, "title": title, "subject": subject, "topics": list(topics)}
         if topics:
-            section.update(_section_figures(conversations, period, previous if previous_covered else None, topics, mask))
+            section.update(_section_figures(by_section[code], period, previous if previous_covered else None, topics, mask))
             section["no_data"] = section["requests"]["count"] == 0
         if code in FINANCE_SECTIONS:
             section["finance"] = finance.get(code)
