@@ -14,7 +14,6 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from datetime import datetime, timezone
-from functools import lru_cache
 
 from assistant.conversation import Turn, score_conversation
 from assistant.normalise import normalise
@@ -33,15 +32,7 @@ def _day(time_ms: int) -> str:
     return datetime.fromtimestamp(time_ms / 1000, tz=timezone.utc).strftime("%Y-%m-%d")
 
 
-@lru_cache(maxsize=4)
-def _tagger(jieba_tokenizer):
-    """jieba's part-of-speech tagger over the checker's own dictionary (built once per checker)."""
-    import jieba.posseg
-
-    return jieba.posseg.POSTokenizer(jieba_tokenizer)
-
-
-def _issue(signals, tagger, text, code: str) -> str:
+def _issue(signals, tagged, text, code: str) -> str:
     """The matter raised, in a word or two: the first of the words naming the section's matters
     that is short enough to be one (电梯, 停水, 维修基金), else the first noun inside a longer one
     (垃圾三天没人收 -> 垃圾), else its first word."""
@@ -49,10 +40,10 @@ def _issue(signals, tagger, text, code: str) -> str:
         if 2 <= len(words) <= ISSUE_CHARS:
             return words
         if len(words) > ISSUE_CHARS:
-            tagged = [(w, flag) for w, flag in tagger.lcut(words) if len(w) >= 2]
-            noun = next((w for w, flag in tagged if flag.startswith("n") and flag != "nr" or flag == "vn"), None)
-            if noun or tagged:
-                return noun or tagged[0][0]
+            named = [(w, flag) for w, flag in tagged(words) if len(w) >= 2]
+            noun = next((w for w, flag in named if flag.startswith("n") and flag != "nr" or flag == "vn"), None)
+            if noun or named:
+                return noun or named[0][0]
     return ""
 
 
@@ -76,7 +67,7 @@ class _Matters:
     def __init__(self, checker):
         self.signals = checker.procedure.signals
         self.procedure = checker.procedure
-        self.tagger = _tagger(checker.tokenizer.jieba_tokenizer)
+        self.tagged = checker.tokenizer.tagged
         self.matters: dict[str, dict] = {}
         self.waiting: list[tuple[dict, object]] = []  # messages before any section is named
         self.waiting_answered = False
@@ -110,7 +101,7 @@ class _Matters:
             # unanswered; not one staff already answered), what was raised is in the message
             # that named it
             opening = self.waiting[0][0] if self.waiting and not self.waiting_answered else said
-            matter = self.matters[code] = _matter(code, name, opening, text, _issue(self.signals, self.tagger, text, code))
+            matter = self.matters[code] = _matter(code, name, opening, text, _issue(self.signals, self.tagged, text, code))
         for s, _ in self.waiting:
             self._add(matter, s)
         self.waiting = []
@@ -254,7 +245,7 @@ def audit_partition(checker, messages: list[dict], files: list[str]) -> dict:
                 "agents": participants,
                 "first_ms": ms[0]["t"],
                 "messages": len(ms),
-                "agent_messages": sum(1 for m in ms if m["r"] == "agent"),
+                "agent_messages": len(replies),
                 "first_time": ms[0]["tt"],
                 "last_time": ms[-1]["tt"],
                 "complaint": outcome.complaint_at is not None,
