@@ -71,6 +71,7 @@ class ComposeSpec(_Strict):
     fact: str
     fact_residue_threshold: float = Field(ge=0, le=1)
     residue: list[str]
+    instruction: str
     address: str
     matter_lead: list[str]
     matter_time: list[str]
@@ -83,6 +84,7 @@ class ComposeSpec(_Strict):
     matter_our_places: list[str]
     matter_resident: list[str]
     matter_day: list[str]
+    matter_not_from: list[str]
     answers_by: str
     contact: str
     moves: dict[str, MoveSpec]
@@ -130,6 +132,7 @@ class Composer:
         self.reader = reader
         self.residue = [lexicon.compile(p, f"{where}: residue", ComposeError) for p in spec.residue]
         self.fact = lexicon.compile(spec.fact, f"{where}: fact", ComposeError)
+        self.instruction = lexicon.compile(spec.instruction, f"{where}: instruction", ComposeError)
         self.contact = lexicon.compile(spec.contact, f"{where}: contact", ComposeError)
         if "who" not in self.contact.groupindex:
             raise ComposeError(f"{where}: contact must capture (?P<who>...)")
@@ -140,6 +143,7 @@ class Composer:
         self.matter_end = frozenset(spec.matter_end)
         self.matter_staff = frozenset(spec.matter_owner) - frozenset(spec.matter_resident) - {"你", "你们", "他们"}
         self.matter_written = lexicon.compile(spec.matter_written, f"{where}: matter_written", ComposeError)
+        self.matter_not_from = frozenset(spec.matter_not_from)
         self.matter_promised = lexicon.compile(spec.matter_promised, f"{where}: matter_promised", ComposeError)
         self.words = words
         try:
@@ -177,6 +181,8 @@ class Composer:
             if part.quoted or k in drop:
                 continue
             skeleton = normalise(part.text(original)).skeleton
+            if self.instruction.search(skeleton):
+                continue  # what to do in the meantime: the resident needs it (softened when written)
             if any(p.search(skeleton) for p in self.residue):
                 drop.add(k)
             elif probabilities is not None and probabilities[k] >= self._residue_threshold(skeleton):
@@ -223,19 +229,34 @@ class Composer:
             return original[first.start : first.end], 1
         return original[first.start : end], 0
 
+    def _about_the_resident(self, parts: list[Clause], analysis: Analysis) -> set[int]:
+        """The clauses whose every finding is of matter_not_from: the words found there compare
+        the resident with others (我家孩子都会弄), they are not what was raised."""
+        categories: dict[int, set[str]] = {}
+        for finding, _ in analysis.findings:
+            for k in clause_index(parts, finding.start, finding.end):
+                categories.setdefault(k, set()).add(finding.category)
+        return {k for k, found in categories.items() if found <= self.matter_not_from}
+
     @staticmethod
-    def _matter_sources(parts: list[Clause], drop: set[int], problems: dict[int, int], taken: int) -> dict[int, int]:
+    def _matter_sources(
+        original: str, parts: list[Clause], drop: set[int], problems: dict[int, int], taken: int
+    ) -> dict[int, int]:
         """The dropped clauses the matter may come from, each with where its problem's words start
         (a residue clause: nowhere, it may be named whole), in reading order (电梯昨天刚保养过
-        beside a denial still names the 电梯)."""
+        beside a denial still names the 电梯), a residue clause only while nothing was kept before it."""
         sources = {}
         for k in sorted(set(problems) | drop):  # in reading order: the first clause usually names it
-            if k >= taken and not parts[k].quoted:
-                sources[k] = problems.get(k, parts[k].end - parts[k].start)
+            if k < taken or parts[k].quoted:
+                continue
+            if k not in problems and any(j not in drop and _says_something(parts[j].text(original)) for j in range(taken, k)):
+                continue  # an excuse after a kept clause (阀门我看了|今天配件没带): the kept one named it
+            sources[k] = problems.get(k, parts[k].end - parts[k].start)
         return sources
 
     def _matter(
-        self, original: str, parts: list[Clause], problems: dict[int, int], kept_text: str, address_end: int = 0
+        self, original: str, parts: list[Clause], problems: dict[int, int], kept_text: str, address_end: int = 0,
+        about_resident: frozenset[int] | set[int] = frozenset(),
     ) -> str:
         """What the first problem clause that names one is about: its opening words before the
         problem's own words, up to the first word about the speaker, the resident, a time or a
@@ -251,12 +272,12 @@ class Composer:
             text = normalise(clause)
             words = self.words(text.skeleton)
             i = start = 0
-            while i < len(words) and words[i] in self.matter_lead:
-                if i + 1 < len(words) and words[i + 1] in self.matter_time:
+            while lead := self._lead(words, i):
+                if lead == 1 and i + 1 < len(words) and words[i + 1] in self.matter_time:
                     i += 2  # 这个月: a time that belongs to the matter
                     break
-                start += len(words[i])
-                i += 1
+                start += sum(len(w) for w in words[i : i + lead])
+                i += lead
             if i + 2 < len(words) and words[i] in self.spec.matter_pointer and words[i + 1] in self.spec.matter_measure:
                 start += len(words[i]) + len(words[i + 1])  # 这款|可视对讲 (jieba: 这|款): which one, then the matter
                 i += 2
@@ -287,6 +308,7 @@ class Composer:
             elif i + 1 < len(words) and words[i] in self.spec.matter_resident and words[i + 1].startswith("家"):
                 end += len(words[i]) + len(words[i + 1])  # 您家门口的花盆 (jieba: 您|家门口): the resident's home
                 i += 2
+            negated_at = None
             while i < len(words):
                 word = words[i]
                 if end > start and word in self.spec.matter_pointer:
@@ -302,20 +324,29 @@ class Composer:
                     end += sum(len(w) for w in words[i : i + step])
                     i += step
                     continue
-                if word in self.matter_end or word.startswith(("不", "没")):
+                if word in self.matter_end:
                     break
+                if word.startswith(("不", "没")):
+                    # a negation that opens the clause or is the problem's own (物业费|不能减免) ends
+                    # it; before the problem it is what the resident raised (快递柜取不出来|这事我不会弄)
+                    if end <= start or text.to_original(0, end + len(word))[1] > problem_at:
+                        break
+                    negated_at = end if negated_at is None else negated_at
                 end += len(word)
                 i += 1
+            if negated_at is not None and (i == len(words) or text.to_original(0, end)[1] > 0.75 * len(clause)):
+                end, i = negated_at, -1  # the whole clause is no matter: what it is about (维修基金账目|不对外公开)
             clause_length = parts[k].end - parts[k].start
             if i == len(words) and problem_at < clause_length:
                 end = len(text.skeleton)  # 发票抬头改不了的: the problem's own words end it, below
             elif (i == len(words) and not written) or end <= start:  # no subject of its own (改天再聊, 我们也没办法): no matter
                 continue
             lo, hi = text.to_original(start, end)
-            if lo <= problem_at < hi and not self._noun_at(clause, problem_at):
+            if lo <= problem_at < hi and (k in about_resident or not self._noun_at(clause, problem_at)):
                 # the matter ends where the problem's words begin (这个月物业费|减免不了), unless
                 # they begin with the thing itself (3栋|电梯绝对不可能夹人 still names the 电梯)
-                # or before the matter does (|我们的配电箱绝对不可能出问题)
+                # or before the matter does (|我们的配电箱绝对不可能出问题); words that talk down
+                # never name it (|我家孩子都会弄)
                 hi = problem_at
             if hi <= lo or hi > 0.75 * len(clause):
                 continue
@@ -334,6 +365,15 @@ class Composer:
                 if head and normalise(head).skeleton not in squashed:
                     return _the_matter(head)
         return ""
+
+    def _lead(self, words: list[str], i: int) -> int:
+        """How many words from words[i] make one of matter_lead (你说的 is 你|说|的 to jieba), 0 if none."""
+        joined = ""
+        for n, word in enumerate(words[i : i + 3], 1):
+            joined += word
+            if joined in self.matter_lead:
+                return n
+        return 0
 
     @staticmethod
     def _matter_clause(original: str, part: Clause, address_end: int) -> tuple[str, int]:
@@ -391,8 +431,9 @@ class Composer:
         return Plan(
             address=address,
             kept=runs,
-            matter=self._matter(original, parts, self._matter_sources(parts, drop, problems, taken), kept_text,
-                                parts[0].start + len(address) if address and taken == 0 else 0),
+            matter=self._matter(original, parts, self._matter_sources(original, parts, drop, problems, taken), kept_text,
+                                parts[0].start + len(address) if address and taken == 0 else 0,
+                                self._about_the_resident(parts, analysis)),
             categories=frozenset(f.category for f, _ in analysis.findings),
             has_answer_time=bool(self.answers_by.search(normalise(kept_text).skeleton)),
             polite=any(p.category == "P2" for p in analysis.positives) and bool(runs),
@@ -504,6 +545,11 @@ class Composer:
 
 
 _KINDS = ("事", "问题", "情况", "事情", "事儿", "問題", "情況")  # nouns that only say what kind of thing
+
+
+def _says_something(clause: str) -> bool:
+    """More than an interjection or a greeting (哈哈亲, 好的, 收到): four characters of words."""
+    return len(normalise(clause).skeleton) >= 4
 
 
 def _the_matter(head: str) -> str:

@@ -153,6 +153,10 @@ def test_whom_the_resident_was_sent_to_is_contacted_by_staff(checker, text, said
         ("绝对不会是我们保洁弄坏的，您家门口的花盆说不定是风吹倒的。", "您家门口的花盆"),  # the resident's home
         ("停水的事嗯我也不太清楚哎，大概晚上能来水吧。", "停水的事我"),  # a filler ends it (not 停水的事嗯的事)
         ("停电这个我一个保洁哪懂啊，等电工回来了再说。", "停电的事"),  # 我 is no measure word
+        ("您说的楼道灯一闪一闪我这边不太清楚哦，改天再说。", "楼道灯一闪一闪的事"),  # 您|说|的 leads in
+        ("门禁卡刷不开这个我不懂，改天再说吧。", "门禁卡刷不开的事"),  # a negation before the problem
+        ("水表读数这个我不懂，改天再说吧。", "水表读数的事"),
+        ("车位划线这种小事连小孩都能想明白，改天再说。", "车位划线的事"),  # not the comparison
     ],
 )
 def test_the_matter_is_named_from_the_dropped_clauses(checker, text, matter):
@@ -165,3 +169,25 @@ def test_a_clause_with_a_concrete_fact_needs_a_surer_residue_reading(checker):
     text = "电子发票这个我不懂，我不会开。公司规定就是只能财务开，你周一到周五9点到5点来物业中心二楼吧。"
     rewrite = checker.check(text, now=MORNING).rewrite
     assert "周一到周五9点到5点" in rewrite and "物业中心二楼" in rewrite and "我不懂" not in rewrite, rewrite
+
+
+@pytest.mark.parametrize(
+    "text,kept",
+    [
+        ("阀门这个我不太懂，师傅改天再来，你先把总闸关上呗。", "麻烦您先把总闸关上"),
+        ("电梯大概晚上能修好吧，你们先走楼梯哈。", "麻烦您先走楼梯"),
+    ],
+)
+def test_what_to_do_in_the_meantime_is_kept_and_asked_for(checker, text, kept):
+    rewrite = checker.check(text, now=MORNING).rewrite
+    assert kept in rewrite and checker.check(rewrite, now=MORNING).verdict == "pass", rewrite
+
+
+@pytest.mark.parametrize("text,dropped", [("停水原因我不清楚，你先自己想想办法吧。", "想想办法"), ("这个我不懂，你先等等吧。", "等等")])
+def test_waiting_or_fending_for_oneself_is_no_instruction(checker, text, dropped):
+    assert dropped not in checker.check(text, now=MORNING).rewrite
+
+
+def test_an_excuse_after_a_kept_clause_names_no_matter(checker):
+    rewrite = checker.check("空调外机的支架我看过了，今天梯子没带，改天再来弄吧。", now=MORNING).rewrite
+    assert "空调外机的支架" in rewrite and "梯子" not in rewrite, rewrite
