@@ -84,7 +84,10 @@ class ComposeSpec(_Strict):
     matter_our_places: list[str]
     matter_resident: list[str]
     matter_day: list[str]
-    matter_not_from: list[str]
+    matter_not_in: list[str]
+    comparison: list[str]
+    comparison_marker: str
+    matter_not_opening: list[str]
     answers_by: str
     contact: str
     moves: dict[str, MoveSpec]
@@ -143,7 +146,8 @@ class Composer:
         self.matter_end = frozenset(spec.matter_end)
         self.matter_staff = frozenset(spec.matter_owner) - frozenset(spec.matter_resident) - {"你", "你们", "他们"}
         self.matter_written = lexicon.compile(spec.matter_written, f"{where}: matter_written", ComposeError)
-        self.matter_not_from = frozenset(spec.matter_not_from)
+        self.matter_not_in = frozenset(spec.matter_not_in)
+        self.comparison = frozenset(spec.comparison)
         self.matter_promised = lexicon.compile(spec.matter_promised, f"{where}: matter_promised", ComposeError)
         self.words = words
         try:
@@ -167,10 +171,9 @@ class Composer:
         suggestion replaces: a fact beside them stays unless it is residue itself), each with
         where in the clause the first problem words start (a model finding: the clause's end)."""
         problems: dict[int, int] = {}
-        for finding, hit in analysis.findings:
-            start, end = analysis.text.to_original(hit.start, hit.end) if hit is not None else (finding.start, finding.end)
+        for finding, start, end, exact in _found_where(analysis):
             for k in clause_index(parts, start, end) or clause_index(parts, finding.start, finding.end):
-                at = max(0, start - parts[k].start) if hit is not None else parts[k].end - parts[k].start
+                at = max(0, start - parts[k].start) if exact else parts[k].end - parts[k].start
                 problems[k] = min(problems.get(k, at), at)
         return problems
 
@@ -229,14 +232,15 @@ class Composer:
             return original[first.start : first.end], 1
         return original[first.start : end], 0
 
-    def _about_the_resident(self, parts: list[Clause], analysis: Analysis) -> set[int]:
-        """The clauses whose every finding is of matter_not_from: the words found there compare
-        the resident with others (我家孩子都会弄), they are not what was raised."""
-        categories: dict[int, set[str]] = {}
-        for finding, _ in analysis.findings:
-            for k in clause_index(parts, finding.start, finding.end):
-                categories.setdefault(k, set()).add(finding.category)
-        return {k for k, found in categories.items() if found <= self.matter_not_from}
+    @staticmethod
+    def _clauses_found_in(parts: list[Clause], analysis: Analysis, categories: frozenset[str]) -> set[int]:
+        """The clauses holding the words of a finding of `categories`."""
+        return {
+            k
+            for finding, start, end, _ in _found_where(analysis)
+            if finding.category in categories
+            for k in clause_index(parts, start, end) or clause_index(parts, finding.start, finding.end)
+        }
 
     @staticmethod
     def _matter_sources(
@@ -256,7 +260,7 @@ class Composer:
 
     def _matter(
         self, original: str, parts: list[Clause], problems: dict[int, int], kept_text: str, address_end: int = 0,
-        about_resident: frozenset[int] | set[int] = frozenset(),
+        analysis: Analysis | None = None,
     ) -> str:
         """What the first problem clause that names one is about: its opening words before the
         problem's own words, up to the first word about the speaker, the resident, a time or a
@@ -266,9 +270,17 @@ class Composer:
         if self.words is None:
             return ""
         squashed = normalise(kept_text).skeleton
+        comparing = self._clauses_found_in(parts, analysis, self.comparison) if analysis else set()
+        not_in = self._clauses_found_in(parts, analysis, self.matter_not_in) if analysis else set()
         for k, problem_at in problems.items():
             clause, cut = self._matter_clause(original, parts[k], address_end if k == 0 else 0)
             problem_at -= cut
+            whole = len(clause)
+            if k in comparing:
+                marked = clause.find(self.spec.comparison_marker)
+                if marked <= 0:
+                    continue  # only who "can do it" (我家奶奶都会弄)
+                clause, problem_at = clause[:marked], marked  # 门禁卡绑定这种操作|连小朋友都会弄
             text = normalise(clause)
             words = self.words(text.skeleton)
             i = start = 0
@@ -314,8 +326,8 @@ class Composer:
                 if end > start and word in self.spec.matter_pointer:
                     # 电梯那个异响, 3栋西边那棵香樟: a pointer inside the matter goes on with it,
                     # unless it only says what kind of thing the matter is (滴水到楼下这种技术问题)
-                    if any(w.endswith(_KINDS) for w in words[i + 1 : i + 4]):
-                        break
+                    if word in _KIND_POINTERS or any(w.endswith(_KINDS) for w in words[i + 1 : i + 4]):
+                        break  # 门禁卡绑定|这种操作: what follows is the kind, the matter is before it
                     measure = words[i + 1] if i + 1 < len(words) else ""
                     step = 2 if len(measure) == 1 and is_han(measure) and measure not in self.matter_end else 1
                     after = words[i + step] if i + step < len(words) else ""
@@ -336,22 +348,23 @@ class Composer:
                 i += 1
             if negated_at is not None and (i == len(words) or text.to_original(0, end)[1] > 0.75 * len(clause)):
                 end, i = negated_at, -1  # the whole clause is no matter: what it is about (维修基金账目|不对外公开)
-            clause_length = parts[k].end - parts[k].start
-            if i == len(words) and problem_at < clause_length:
+            if i == len(words) and problem_at < whole:
                 end = len(text.skeleton)  # 发票抬头改不了的: the problem's own words end it, below
-            elif (i == len(words) and not written) or end <= start:  # no subject of its own (改天再聊, 我们也没办法): no matter
+            elif i == len(words) and not written:  # no subject of its own (改天再聊, 我们也没办法): no matter
+                continue
+            if end <= start:
                 continue
             lo, hi = text.to_original(start, end)
-            if lo <= problem_at < hi and (k in about_resident or not self._noun_at(clause, problem_at)):
+            if lo <= problem_at < hi and (k in not_in or not self._noun_at(clause, problem_at)):
                 # the matter ends where the problem's words begin (这个月物业费|减免不了), unless
                 # they begin with the thing itself (3栋|电梯绝对不可能夹人 still names the 电梯)
-                # or before the matter does (|我们的配电箱绝对不可能出问题); words that talk down
-                # never name it (|我家孩子都会弄)
+                # or before the matter does (|我们的配电箱绝对不可能出问题); the words of some
+                # findings never name it (matter_not_in: 前台现金不收，|公司规定就这样)
                 hi = problem_at
-            if hi <= lo or hi > 0.75 * len(clause):
+            if hi <= lo or hi > 0.75 * whole:
                 continue
             head = self._named(clause, lo, hi)
-            if not head:
+            if not head or not self._opens_a_matter(head):
                 continue
             if normalise(head).skeleton in squashed:
                 return ""
@@ -401,6 +414,14 @@ class Composer:
             run = pattern.sub(say, run)
         return run
 
+    def _opens_a_matter(self, head: str) -> bool:
+        """Whether `head` can open the name of a thing raised: not with a pronoun or a function word
+        (谁家, 为啥这么定, 大家爬几层楼), though the resident's own 您家 and a time (这个月) can."""
+        words = self.words(normalise(head).skeleton) if self.words else []
+        if not words or words[0] in self.matter_lead or words[0].startswith(tuple(self.spec.matter_resident)):
+            return True  # 这个月物业费, 您家门口的花盆
+        return word_tag(words[0])[:1] not in self.spec.matter_not_opening
+
     def _noun_at(self, clause: str, at: int) -> bool:
         """Whether the word of `clause` starting at `at` is a noun (jieba's tag)."""
         words = self.words(normalise(clause[at:]).skeleton) if self.words else []
@@ -410,9 +431,9 @@ class Composer:
         self, original: str, parts: list[Clause], drop: set[int], problems: dict[int, int], analysis: Analysis
     ) -> Plan:
         address, taken = self._address(original, parts, analysis)
-        if address and taken == 0 and 0 not in drop:
-            # a name that opens a kept clause stays in it
-            address = ""
+        opens_at = parts[0].start + len(address) if address and taken == 0 else 0
+        if opens_at and 0 not in drop and not original[opens_at : parts[0].end].strip(" ，,、：:"):
+            address = ""  # nothing after the name in its clause
         runs: list[str] = []
         run: list[Clause] = []
         for k, part in enumerate(parts):
@@ -426,14 +447,15 @@ class Composer:
             run.append(part)
         if run:
             runs.append(original[run[0].start : run[-1].end])
+        if address and taken == 0 and 0 not in drop:
+            runs[0] = original[opens_at : parts[0].end] + runs[0][parts[0].end - parts[0].start :]  # the name opens the reply
         runs = [self._softened(r) for r in (r.strip().lstrip("，,、；;。.！!？? ") for r in runs) if r]
         kept_text = "，".join(runs)
         return Plan(
             address=address,
             kept=runs,
             matter=self._matter(original, parts, self._matter_sources(original, parts, drop, problems, taken), kept_text,
-                                parts[0].start + len(address) if address and taken == 0 else 0,
-                                self._about_the_resident(parts, analysis)),
+                                opens_at if address else 0, analysis),
             categories=frozenset(f.category for f, _ in analysis.findings),
             has_answer_time=bool(self.answers_by.search(normalise(kept_text).skeleton)),
             polite=any(p.category == "P2" for p in analysis.positives) and bool(runs),
@@ -544,7 +566,18 @@ class Composer:
         return hit
 
 
+_KIND_POINTERS = ("这种", "那种", "这类", "那类", "這種", "那種")  # point at a kind, not at one thing
 _KINDS = ("事", "问题", "情况", "事情", "事儿", "問題", "情況")  # nouns that only say what kind of thing
+
+
+def _found_where(analysis: Analysis):
+    """Each finding with where its own words are in the original, and whether that is exact (a
+    model finding has no words of its own: its span)."""
+    for finding, hit in analysis.findings:
+        if hit is not None:
+            yield (finding, *analysis.text.to_original(hit.start, hit.end), True)
+        else:
+            yield finding, finding.start, finding.end, False
 
 
 def _says_something(clause: str) -> bool:

@@ -157,6 +157,7 @@ def test_whom_the_resident_was_sent_to_is_contacted_by_staff(checker, text, said
         ("门禁卡刷不开这个我不懂，改天再说吧。", "门禁卡刷不开的事"),  # a negation before the problem
         ("水表读数这个我不懂，改天再说吧。", "水表读数的事"),
         ("车位划线这种小事连小孩都能想明白，改天再说。", "车位划线的事"),  # not the comparison
+        ("电梯按钮这种东西我不会修，改天再说。", "电梯按钮的事"),  # 这种 points at a kind: the matter is before it
     ],
 )
 def test_the_matter_is_named_from_the_dropped_clauses(checker, text, matter):
@@ -176,6 +177,7 @@ def test_a_clause_with_a_concrete_fact_needs_a_surer_residue_reading(checker):
     [
         ("阀门这个我不太懂，师傅改天再来，你先把总闸关上呗。", "麻烦您先把总闸关上"),
         ("电梯大概晚上能修好吧，你们先走楼梯哈。", "麻烦您先走楼梯"),
+        ("快递我们前台不管的，去南门快递柜取哈。", "您可以去南门快递柜取"),  # where to collect it
     ],
 )
 def test_what_to_do_in_the_meantime_is_kept_and_asked_for(checker, text, kept):
@@ -191,3 +193,19 @@ def test_waiting_or_fending_for_oneself_is_no_instruction(checker, text, dropped
 def test_an_excuse_after_a_kept_clause_names_no_matter(checker):
     rewrite = checker.check("空调外机的支架我看过了，今天梯子没带，改天再来弄吧。", now=MORNING).rewrite
     assert "空调外机的支架" in rewrite and "梯子" not in rewrite, rewrite
+
+
+@pytest.mark.parametrize(
+    "text,not_matter",
+    [
+        ("前台不收现金，公司规定就这样，没办法。", "公司规定的事"),  # the rule hidden behind
+        ("交费在APP上点两下就行，我家孩子都会弄。", "孩子的事"),  # who "can do it"
+    ],
+)
+def test_the_words_of_a_rule_or_a_comparison_never_name_the_matter(checker, text, not_matter):
+    assert not_matter not in checker.check(text, now=MORNING).rewrite
+
+
+def test_a_name_opening_a_kept_clause_opens_the_rewrite(checker):
+    rewrite = checker.check("亲 停车场的道闸我看过了 可能是系统问题吧 改天再说", now=MORNING).rewrite
+    assert rewrite.startswith("亲您好") and "。亲" not in rewrite and "停车场的道闸我看过了" in rewrite, rewrite
