@@ -95,6 +95,19 @@ def test_hard_negatives_stay_clean(checker, text):
 
 @pytest.mark.parametrize(
     "text,category",
+    [
+        # what only looks like going on to act: a hedged offer, a past the speaker tells of, a refusal
+        ("物业费的事你去找开发商吧，不是我们物业的事，我们估计也就能帮你发个通知。", "F04"),
+        ("我前年才调过来的，这种老电表我不懂也不会弄，您找别人吧。", "F07"),
+        ("这个我不清楚，我这边真办不到，您回头再打过来问吧。", "F05"),
+    ],
+)
+def test_no_commitment_does_not_void_a_forbidden_phrase(checker, text, category):
+    assert category in {f.category for f in checker.check(text).findings}
+
+
+@pytest.mark.parametrize(
+    "text,category",
     [("改天再聊。", "F10"), ("这个我们管不了，您自己想想办法吧。", "F04"), ("您记岔了吧，我没说过这话。", "F06")],
 )
 def test_a_clause_the_lexicon_does_not_know_is_read_by_the_model(checker, text, category):
