@@ -359,8 +359,9 @@ class Composer:
                 # the matter ends where the problem's words begin (这个月物业费|减免不了), unless
                 # they begin with the thing itself (3栋|电梯绝对不可能夹人 still names the 电梯)
                 # or before the matter does (|我们的配电箱绝对不可能出问题); the words of some
-                # findings never name it (matter_not_in: 前台现金不收，|公司规定就这样)
-                hi = problem_at
+                # findings never name it (matter_not_in: 前台现金不收，|公司规定就这样). A word the
+                # problem's words begin inside goes with them (物业费|减免不了, found as 免不了)
+                hi = max((at for at in _word_starts(text, words) if at <= problem_at), default=problem_at)
             if hi <= lo or hi > 0.75 * whole:
                 continue
             head = self._named(clause, lo, hi)
@@ -568,6 +569,16 @@ class Composer:
 
 _KIND_POINTERS = ("这种", "那种", "这类", "那类", "這種", "那種")  # point at a kind, not at one thing
 _KINDS = ("事", "问题", "情况", "事情", "事儿", "問題", "情況")  # nouns that only say what kind of thing
+
+
+def _word_starts(text, words: list[str]) -> list[int]:
+    """Where in the original each of `words` (the segmented skeleton of `text`) begins."""
+    starts, at = [], 0
+    for word in words:
+        if word:
+            starts.append(text.to_original(at, at + len(word))[0])
+        at += len(word)
+    return starts
 
 
 def _found_where(analysis: Analysis):
