@@ -164,3 +164,22 @@ def test_a_damaged_model_is_refused_with_its_name(tmp_path, checker):
     bad.write_bytes(b"not a model")
     with pytest.raises(ModelError, match="staff.npz"):
         ClauseClassifier(checker.lexicon, bad)
+
+
+def test_a_pattern_searched_only_with_others_finds_what_it_would_alone(checker):
+    """config.yaml searched_only_with is a saving, not a change: on every clause of the staff
+    training data, the gated search finds the same as searching every pattern."""
+    from assistant.clauses import clauses
+    from assistant.model.data import load_batches
+    from assistant.normalise import normalise
+
+    spec = checker.component.analyzer.reader.classifier.spec
+    assert spec.needs, "config.yaml names no pattern searched only with others"
+    checked = 0
+    for row in (r for batch in load_batches("staff") for r in batch.rows):
+        skeletons = [normalise(p.text(row["text"])).skeleton for p in clauses(row["text"])]
+        for k, own in enumerate(skeletons):
+            for patterns, text in ((spec.elsewhere, own), (spec.here, (skeletons[k - 1][-8:] + "，" if k else "") + own)):
+                assert spec.found(patterns, text) == [n for n, p in patterns.items() if p.search(text)], text
+                checked += 1
+    assert checked > 10_000

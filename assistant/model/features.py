@@ -18,8 +18,8 @@ from __future__ import annotations
 
 import re
 import zlib
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -35,6 +35,9 @@ class FeatureSpec:
     char_ngrams: tuple[int, int]
     elsewhere: dict[str, re.Pattern[str]]  # patterns looked for in the reply's other clauses
     here: dict[str, re.Pattern[str]]  # patterns looked for in the clause and just before it
+    # name -> what must be found first (each item a name of `elsewhere`, or a list of which one
+    # will do): a pattern that cannot match without them is not searched for where they are not
+    needs: dict[str, tuple[tuple[str, ...], ...]] = field(default_factory=dict)
 
     @classmethod
     def from_config(cls, config: dict, lexicon: Lexicon, where: str) -> FeatureSpec:
@@ -46,12 +49,35 @@ class FeatureSpec:
             group: {name: lexicon.compile(p, f"{where}: {group}.{name}") for name, p in (config.get(group) or {}).items()}
             for group in ("elsewhere", "here")
         }
-        return cls(int(config["hash_bits"]), (lo, hi), compiled["elsewhere"], compiled["here"])
+        needs = {
+            name: tuple((item,) if isinstance(item, str) else tuple(item) for item in items)
+            for name, items in (config.get("searched_only_with") or {}).items()
+        }
+        unknown = sorted({n for items in needs.values() for one in items for n in one} - set(compiled["elsewhere"]))
+        if unknown:
+            raise RuleFileError(f"{where}: searched_only_with names no pattern of elsewhere: {', '.join(unknown)}")
+        return cls(int(config["hash_bits"]), (lo, hi), compiled["elsewhere"], compiled["here"], needs)
 
-    @staticmethod
-    def found(patterns: dict[str, re.Pattern[str]], text: str) -> list[str]:
-        """The names of `patterns` found in `text`."""
-        return [name for name, pattern in patterns.items() if pattern.search(text)]
+    def found(self, patterns: dict[str, re.Pattern[str]], text: str) -> list[str]:
+        """The names of `patterns` found in `text` (one that needs others only where they are)."""
+        searched: dict[str, bool] = {}  # patterns of `elsewhere` searched for in `text`, by name
+
+        def has(name: str) -> bool:
+            if name not in searched:
+                searched[name] = bool(self.elsewhere[name].search(text))
+            return searched[name]
+
+        names = []
+        for name, pattern in patterns.items():
+            needs = self.needs.get(name)
+            if needs and not all(any(has(n) for n in one) for one in needs):
+                continue
+            hit = bool(pattern.search(text))
+            if patterns is self.elsewhere:
+                searched[name] = hit
+            if hit:
+                names.append(name)
+        return names
 
 
 _FACT, _CROSS = 101, 211  # seeds that keep the feature families apart
@@ -126,18 +152,21 @@ def reply_features(text: str, spec: FeatureSpec) -> ReplyFeatures:
     return replies_features([text], spec)[0]
 
 
-def _clause_facts(parts: list[Clause], skeletons: list[str], spec: FeatureSpec) -> list[tuple[list[str], list[str]]]:
+def _clause_facts(
+    parts: list[Clause], skeletons: list[str], spec: FeatureSpec, found: Callable[[dict, str], list[str]] | None = None
+) -> list[tuple[list[str], list[str]]]:
     """For each clause of one reply: (the reply facts, crossed with its character pairs; the
-    position and length facts)."""
+    position and length facts). `found`: spec.found, or a memo of it."""
+    found = found or spec.found
     n = len(parts)
     # what each clause does by itself; a clause's context is what its neighbours do
-    does = [spec.found(spec.elsewhere, s) for s in skeletons] if n > 1 else [[]]
+    does = [found(spec.elsewhere, s) for s in skeletons] if n > 1 else [[]]
     out = []
     for k, own in enumerate(skeletons):
         facts = sorted({f"e:{name}" for j in range(max(0, k - NEIGHBOURS), min(n, k + NEIGHBOURS + 1)) if j != k for name in does[j]})
         if spec.here:
             before = skeletons[k - 1][-8:] + "，" if k else ""
-            facts += [f"h:{name}" for name in spec.found(spec.here, before + own)]
+            facts += [f"h:{name}" for name in found(spec.here, before + own)]
         if parts[k].quoted:
             facts.append("h:quoted")
         where = "only" if n == 1 else "first" if k == 0 else "last" if k == n - 1 else "mid"
@@ -155,7 +184,25 @@ def features_together(texts: Sequence[str], spec: FeatureSpec) -> tuple[list[Rep
     """The features of each reply, and of all their clauses in one run (the indices and where
     each clause's begin), to be scored in one call."""
     split = [clauses(text) for text in texts]
-    skeletons = [[normalise(p.text(text)).skeleton for p in parts] for text, parts in zip(texts, split)]
+    # the same clause comes back within a batch (您好, 给您添麻烦了 in every rewrite checked):
+    # what it reads as and what it shows are worked out once per call, and forgotten after it
+    skeleton_of: dict[str, str] = {}
+    shown: dict[tuple[int, str], list[str]] = {}
+
+    def skeleton(clause: str) -> str:
+        out = skeleton_of.get(clause)
+        if out is None:
+            out = skeleton_of[clause] = normalise(clause).skeleton
+        return out
+
+    def found(patterns: dict, text: str) -> list[str]:
+        key = (id(patterns), text)
+        out = shown.get(key)
+        if out is None:
+            out = shown[key] = spec.found(patterns, text)
+        return out
+
+    skeletons = [[skeleton(p.text(text)) for p in parts] for text, parts in zip(texts, split)]
     marked = [f"^{own}$" for one in skeletons for own in one]
     total = len(marked)
     empty = np.zeros(0, dtype=np.int64)
@@ -173,7 +220,7 @@ def features_together(texts: Sequence[str], spec: FeatureSpec) -> tuple[list[Rep
     crossed_owners: list[int] = []
     clause = 0
     for parts, one in zip(split, skeletons):
-        for crossed, plain in _clause_facts(parts, one, spec) if parts else ():
+        for crossed, plain in _clause_facts(parts, one, spec, found) if parts else ():
             for fact in crossed:
                 seed = _fact_seed(fact)
                 crossed_seeds.append(seed ^ _CROSS)
