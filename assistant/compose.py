@@ -180,10 +180,11 @@ class Composer:
     def _dropped(self, original: str, parts: list[Clause], problems: dict[int, int], features, use_model: bool = True) -> set[int]:
         drop: set[int] = set(problems)
         probabilities = self.reader.residue_of(original, features) if self.reader is not None and use_model else None
+        skeletons = features.skeletons if features is not None else None  # read once, with the reply
         for k, part in enumerate(parts):
             if part.quoted or k in drop:
                 continue
-            skeleton = normalise(part.text(original)).skeleton
+            skeleton = skeletons[k] if skeletons is not None else normalise(part.text(original)).skeleton
             if self.instruction.search(skeleton):
                 continue  # what to do in the meantime: the resident needs it (softened when written)
             if any(p.search(skeleton) for p in self.residue):
