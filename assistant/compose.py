@@ -90,6 +90,8 @@ class ComposeSpec(_Strict):
     matter_not_opening: list[str]
     answers_by: str
     contact: str
+    number_to_call: str
+    not_called_for: str
     moves: dict[str, MoveSpec]
     priority: list[str]
     apology: str
@@ -139,6 +141,11 @@ class Composer:
         self.contact = lexicon.compile(spec.contact, f"{where}: contact", ComposeError)
         if "who" not in self.contact.groupindex:
             raise ComposeError(f"{where}: contact must capture (?P<who>...)")
+        try:
+            self.number_to_call = re.compile(spec.number_to_call)
+            self.not_called_for = re.compile(spec.not_called_for)
+        except re.error as exc:
+            raise ComposeError(f"{where}: number_to_call / not_called_for: {exc}") from None
         self.contact_categories = frozenset(c for m in spec.moves.values() if m.say_contact for c in m.categories)
         self.address = re.compile(spec.address)
         self.matter_lead = frozenset(spec.matter_lead)
@@ -187,6 +194,9 @@ class Composer:
             skeleton = skeletons[k] if skeletons is not None else normalise(part.text(original)).skeleton
             if self.instruction.search(skeleton):
                 continue  # what to do in the meantime: the resident needs it (softened when written)
+            text = part.text(original)
+            if self.fact.search(skeleton) and self._softened(text) != text:
+                continue  # a notice 写得清清楚楚 with what it says: softened, the fact stays (写着周四停电)
             if any(p.search(skeleton) for p in self.residue):
                 drop.add(k)
             elif probabilities is not None and probabilities[k] >= self._residue_threshold(skeleton):
@@ -484,6 +494,11 @@ class Composer:
                 who = clause[lo:hi]  # as written (A栋门岗, not the matching form's a栋门岗)
                 if any(is_han(c) for c in who):
                     return who
+        for k in problem_clauses:  # a number to call (您直接打95598问吧): staff call it instead
+            clause = parts[k].text(original)
+            number = self.number_to_call.search(clause)
+            if number and not self.not_called_for.search(clause):
+                return number.group()
         return ""
 
     # ---- writing -----------------------------------------------------------------------------

@@ -209,3 +209,13 @@ def test_the_words_of_a_rule_or_a_comparison_never_name_the_matter(checker, text
 def test_a_name_opening_a_kept_clause_opens_the_rewrite(checker):
     rewrite = checker.check("亲 停车场的道闸我看过了 可能是系统问题吧 改天再说", now=MORNING).rewrite
     assert rewrite.startswith("亲您好") and "。亲" not in rewrite and "停车场的道闸我看过了" in rewrite, rewrite
+
+
+def test_what_a_notice_says_is_kept_without_the_reproach(checker):
+    rewrite = checker.check("公告栏上写得清清楚楚周五下午停气检修，您是没看懂吗？", now=MORNING).rewrite
+    assert "写着周五下午停气检修" in rewrite and "清清楚楚" not in rewrite, rewrite
+
+
+def test_a_number_the_resident_was_told_to_call_is_called_by_staff(checker):
+    rewrite = checker.check("燃气表的事跟我们物业没关系，您自己打96777问吧。", now=MORNING).rewrite
+    assert "我来帮您联系96777" in rewrite and "您自己打" not in rewrite, rewrite
