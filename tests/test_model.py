@@ -87,6 +87,9 @@ def test_a_company_retrains_with_its_own_examples(tmp_path, run_env):
         "您刚才说楼上邻居坚持说'我家不可能漏水'，您别着急，师傅下午三点带检测仪过去看。",
         "周四可能有大雨，绿化修剪我们提前到周三上午做。",
         "好的没问题，改天您有空过来，我们再把门禁人脸给您家老人录一下。",
+        # a time bound to what will be done is a commitment; a NO because the floor is slippery
+        "停车场出口的事归车管处管，我已经和他们班长说了，二十分钟内派人过去抬杆，处理完我给您回个话。",
+        "阿姨，刚擦过的台阶很滑，现在下去不行，您稍等三分钟，我们铺好防滑垫就扶您下来。",
     ],
 )
 def test_hard_negatives_stay_clean(checker, text):
