@@ -88,6 +88,7 @@ class ComposeSpec(_Strict):
     comparison: list[str]
     comparison_marker: str
     matter_not_opening: list[str]
+    matter_not_people: list[str]
     answers_by: str
     contact: str
     number_to_call: str
@@ -253,19 +254,24 @@ class Composer:
             for k in clause_index(parts, start, end) or clause_index(parts, finding.start, finding.end)
         }
 
-    @staticmethod
     def _matter_sources(
-        original: str, parts: list[Clause], drop: set[int], problems: dict[int, int], taken: int
+        self, original: str, parts: list[Clause], drop: set[int], problems: dict[int, int], taken: int
     ) -> dict[int, int]:
         """The dropped clauses the matter may come from, each with where its problem's words start
         (a residue clause: nowhere, it may be named whole), in reading order (电梯昨天刚保养过
         beside a denial still names the 电梯), a residue clause only while nothing was kept before it."""
         sources = {}
+        resident = tuple(self.spec.matter_resident)
         for k in sorted(set(problems) | drop):  # in reading order: the first clause usually names it
             if k < taken or parts[k].quoted:
                 continue
-            if k not in problems and any(j not in drop and _says_something(parts[j].text(original)) for j in range(taken, k)):
-                continue  # an excuse after a kept clause (阀门我看了|今天配件没带): the kept one named it
+            if (
+                k not in problems
+                and not normalise(parts[k].text(original)).skeleton.startswith(resident)
+                and any(j not in drop and _says_something(parts[j].text(original)) for j in range(taken, k))
+            ):
+                continue  # an excuse after a kept clause (阀门我看了|今天配件没带): the kept one named it,
+                # unless it is about the resident's own (管子是新换的|您家墙上那水印是别的原因)
             sources[k] = problems.get(k, parts[k].end - parts[k].start)
         return sources
 
@@ -427,8 +433,10 @@ class Composer:
         return run
 
     def _opens_a_matter(self, head: str) -> bool:
-        """Whether `head` can open the name of a thing raised: not with a pronoun or a function word
-        (谁家, 为啥这么定, 大家爬几层楼), though the resident's own 您家 and a time (这个月) can."""
+        """Whether `head` can name a thing raised: not a person alone (师傅), and not opening with a
+        pronoun or a function word (谁家, 为啥这么定), though the resident's own 您家 and a time can."""
+        if normalise(head).skeleton in self.spec.matter_not_people:
+            return False  # who is to do it (师傅), not what
         words = self.words(normalise(head).skeleton) if self.words else []
         if not words or words[0] in self.matter_lead or words[0].startswith(tuple(self.spec.matter_resident)):
             return True  # 这个月物业费, 您家门口的花盆

@@ -219,3 +219,12 @@ def test_what_a_notice_says_is_kept_without_the_reproach(checker):
 def test_a_number_the_resident_was_told_to_call_is_called_by_staff(checker):
     rewrite = checker.check("燃气表的事跟我们物业没关系，您自己打96777问吧。", now=MORNING).rewrite
     assert "我来帮您联系96777" in rewrite and "您自己打" not in rewrite, rewrite
+
+
+def test_the_residents_complaint_thrown_back_is_dropped(checker):
+    assert "嫌保洁来得晚" not in checker.check("嫌保洁来得晚？物业费就这个价，改天再说。", now=MORNING).rewrite
+
+
+def test_an_estimated_time_names_no_matter(checker):
+    rewrite = checker.check("我可没答应过这周给您换水表，师傅改日再说吧。", now=MORNING).rewrite
+    assert "改日的事" not in rewrite and "换水表" in rewrite, rewrite

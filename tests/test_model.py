@@ -103,6 +103,8 @@ def test_hard_negatives_stay_clean(checker, text):
         ("物业费的事你去找开发商吧，不是我们物业的事，我们估计也就能帮你发个通知。", "F04"),
         ("我前年才调过来的，这种老电表我不懂也不会弄，您找别人吧。", "F07"),
         ("这个我不清楚，我这边真办不到，您回头再打过来问吧。", "F05"),
+        # a wish for something free thrown back is no favour done (免费 voids a rule in the resident's favour)
+        ("您还想免费？公司规定就这样。", "F08"),
     ],
 )
 def test_no_commitment_does_not_void_a_forbidden_phrase(checker, text, category):
