@@ -353,8 +353,8 @@ class Composer:
                     end += sum(len(w) for w in words[i : i + step])
                     i += step
                     continue
-                if word in self.matter_end:
-                    break
+                if word in self.matter_end and not (word in self.spec.matter_resident and words[i - 1] in _FOR_YOU):
+                    break  # (帮|您搬柜子: a service for the resident goes on with it)
                 if word.startswith(("不", "没")):
                     # a negation that opens the clause or is the problem's own (物业费|不能减免) ends
                     # it; before the problem it is what the resident raised (快递柜取不出来|这事我不会弄)
@@ -418,10 +418,11 @@ class Composer:
     @staticmethod
     def _named(clause: str, lo: int, hi: int) -> str:
         """clause[lo:hi] without its trailing particles, if it can name a matter: "" for a kind
-        alone (这个问题|你找物业吧), or words too short, too long or not words (B2-058车位, 1.8 are)."""
+        (这个问题|你找物业吧, 这种小问题), or words too short, too long or not words (B2-058车位, 1.8 are)."""
         head = _TRAILING.sub("", clause[lo:hi])
-        if normalise(head).skeleton in _KINDS:
-            return ""
+        skeleton = normalise(head).skeleton
+        if skeleton.lstrip("小大这点") in _KINDS or skeleton.startswith(_KINDS[:4]):
+            return ""  # a kind, small or not (小问题), or what opens with one (情况压根)
         if not 2 <= len(head) <= 16 or not all(is_han(c) or c.isalnum() or c in "-#/.:" for c in head):
             return ""
         return head
@@ -469,7 +470,8 @@ class Composer:
             runs.append(original[run[0].start : run[-1].end])
         if address and taken == 0 and 0 not in drop:
             runs[0] = original[opens_at : parts[0].end] + runs[0][parts[0].end - parts[0].start :]  # the name opens the reply
-        runs = [self._softened(r) for r in (r.strip().lstrip("，,、；;。.！!？? ") for r in runs) if r]
+        runs = [_INTERJECTION.sub("", r.strip().lstrip("，,、；;。.！!？? ")) for r in runs]
+        runs = [self._softened(r) for r in runs if r]
         kept_text = "，".join(runs)
         return Plan(
             address=address,
@@ -591,8 +593,11 @@ class Composer:
         return hit
 
 
+_FOR_YOU = ("帮", "替", "为", "給", "幫")  # 帮您搬柜子: the resident is who the service is for
 _KIND_POINTERS = ("这种", "那种", "这类", "那类", "這種", "那種")  # point at a kind, not at one thing
-_KINDS = ("事", "问题", "情况", "事情", "事儿", "問題", "情況")  # nouns that only say what kind of thing
+# nouns that only say what kind of thing (这种情况, 这种操作, 滴水到楼下这种技术问题)
+_KINDS = ("事", "问题", "情况", "事情", "事儿", "操作", "东西", "道理", "常识", "新闻", "問題", "情況", "東西")
+_INTERJECTION = re.compile(r"^(?:哈+|嗯+|哦+|噢+|啊+|呵呵|嘿嘿|额|呃)(?:[，,、~～！!。.\s]+|$)")  # 哈，外卖小哥… opens nothing
 
 
 def _word_starts(text, words: list[str]) -> list[int]:

@@ -228,3 +228,17 @@ def test_the_residents_complaint_thrown_back_is_dropped(checker):
 def test_an_estimated_time_names_no_matter(checker):
     rewrite = checker.check("我可没答应过这周给您换水表，师傅改日再说吧。", now=MORNING).rewrite
     assert "改日的事" not in rewrite and "换水表" in rewrite, rewrite
+
+
+@pytest.mark.parametrize(
+    "text,matter,not_said",
+    [
+        ("这种老式的燃气热水器我弄不来，估计得找厂家吧。", "老式的燃气热水器的事", "这种"),  # 这种 leads in to a thing
+        ("这种小问题连小孩都会弄，改天再说。", "", "小问题"),  # ... not to a kind
+        ("周末帮您把沙发搬到楼下这个真办不到。", "周末帮您把沙发搬到楼下的事", "周末帮的事"),  # a service for the resident
+        ("哈，快递柜满了是常事嘛，估计晚上能空出来吧。", "", "哈，"),  # an interjection opens nothing
+    ],
+)
+def test_what_the_matter_is_and_is_not(checker, text, matter, not_said):
+    rewrite = checker.check(text, now=MORNING).rewrite
+    assert matter in rewrite and not_said not in rewrite, rewrite
