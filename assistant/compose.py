@@ -89,6 +89,9 @@ class ComposeSpec(_Strict):
     comparison_marker: str
     matter_not_opening: list[str]
     matter_not_people: list[str]
+    matter_for_you: list[str]
+    matter_kind_pointers: list[str]
+    interjection: str
     answers_by: str
     contact: str
     number_to_call: str
@@ -159,9 +162,10 @@ class Composer:
         self.matter_promised = lexicon.compile(spec.matter_promised, f"{where}: matter_promised", ComposeError)
         self.words = words
         try:
+            self.interjection = re.compile(spec.interjection)
             self.soften = [(re.compile(s.pattern), s.say) for s in spec.soften]
         except re.error as exc:
-            raise ComposeError(f"{where}: soften: {exc}") from None
+            raise ComposeError(f"{where}: soften or interjection: {exc}") from None
         self.answers_by = lexicon.compile(spec.answers_by, f"{where}: answers_by", ComposeError)
         unknown = [m for m in spec.priority if m not in spec.moves] + [m for m in spec.moves if m not in spec.priority]
         if unknown:
@@ -300,71 +304,8 @@ class Composer:
                 clause, problem_at = clause[:marked], marked  # 门禁卡绑定这种操作|连小朋友都会弄
             text = normalise(clause)
             words = self.words(text.skeleton)
-            i = start = 0
-            while lead := self._lead(words, i):
-                if lead == 1 and i + 1 < len(words) and words[i + 1] in self.matter_time:
-                    i += 2  # 这个月: a time that belongs to the matter
-                    break
-                start += sum(len(w) for w in words[i : i + lead])
-                i += lead
-            if i + 2 < len(words) and words[i] in self.spec.matter_pointer and words[i + 1] in self.spec.matter_measure:
-                start += len(words[i]) + len(words[i + 1])  # 这款|可视对讲 (jieba: 这|款): which one, then the matter
-                i += 2
-            if i + 2 < len(words) and words[i] in self.spec.matter_owner and (
-                words[i + 1] == "的" or (words[i] in self.spec.matter_resident and words[i + 1] in self.spec.matter_pointer)
-            ):
-                start += len(words[i]) + len(words[i + 1])  # 我们的配电箱, 您这个装修申请单: whose it is is not the matter
-                i += 2
-            elif i + 2 < len(words) and words[i] in self.matter_staff and words[i + 1] in self.spec.matter_our_places:
-                start += len(words[i])  # 我们|小区物业费1.8: whose place it is, without 的
-                i += 1
-            elif i + 3 < len(words) and words[i] in self.matter_staff and words[i + 2] == "的" and word_tag(words[i + 1]) == "v":
-                start += sum(len(w) for w in words[i : i + 3])  # 我们装的智能水表: who put it in is not the matter
-                i += 3
-            written = self.matter_written.match(text.skeleton, start)
-            if written:
-                while i < len(words) and start < written.end():  # 通知栏上写得清清楚楚|周四上午停电检修: what it says
-                    start += len(words[i])
-                    i += 1
-            end = sum(len(w) for w in words[:i])
-            if i + 1 < len(words) and words[i] in self.spec.matter_day and words[i + 1] not in self.matter_end:
-                end += len(words[i])  # 今天9栋停水: a day that opens the matter belongs to it
-                i += 1
-            elif i + 1 < len(words) and words[i] in self.spec.matter_resident and words[i + 1][:1].isdigit():
-                start += len(words[i])  # 您|7栋1502窗外那棵香樟: the resident's place opens the matter
-                end += len(words[i])
-                i += 1
-            elif i + 1 < len(words) and words[i] in self.spec.matter_resident and words[i + 1].startswith("家"):
-                end += len(words[i]) + len(words[i + 1])  # 您家门口的花盆 (jieba: 您|家门口): the resident's home
-                i += 2
-            negated_at = None
-            while i < len(words):
-                word = words[i]
-                if end > start and word in self.spec.matter_pointer:
-                    # 电梯那个异响, 3栋西边那棵香樟: a pointer inside the matter goes on with it,
-                    # unless it only says what kind of thing the matter is (滴水到楼下这种技术问题)
-                    if word in _KIND_POINTERS or any(w.endswith(_KINDS) for w in words[i + 1 : i + 4]):
-                        break  # 门禁卡绑定|这种操作: what follows is the kind, the matter is before it
-                    measure = words[i + 1] if i + 1 < len(words) else ""
-                    step = 2 if len(measure) == 1 and is_han(measure) and measure not in self.matter_end else 1
-                    after = words[i + step] if i + step < len(words) else ""
-                    if not after or after in self.matter_end or after.startswith(("不", "没")):
-                        break  # 快递柜这个|我不懂: the pointer points back, the matter is over
-                    end += sum(len(w) for w in words[i : i + step])
-                    i += step
-                    continue
-                if word in self.matter_end and not (word in self.spec.matter_resident and words[i - 1] in _FOR_YOU):
-                    break  # (帮|您搬柜子: a service for the resident goes on with it)
-                if word.startswith(("不", "没")):
-                    # a negation that opens the clause or is the problem's own (物业费|不能减免) ends
-                    # it; before the problem it is what the resident raised (快递柜取不出来|这事我不会弄)
-                    if end <= start or text.to_original(0, end + len(word))[1] > problem_at:
-                        break
-                    negated_at = end if negated_at is None else negated_at
-                end += len(word)
-                i += 1
-            if negated_at is not None and (i == len(words) or text.to_original(0, end)[1] > 0.75 * len(clause)):
-                end, i = negated_at, -1  # the whole clause is no matter: what it is about (维修基金账目|不对外公开)
+            i, start, end, written = self._opening(words, text)
+            i, end = self._run(words, text, i, start, end, problem_at, len(clause))
             if i == len(words) and problem_at < whole:
                 end = len(text.skeleton)  # 发票抬头改不了的: the problem's own words end it, below
             elif i == len(words) and not written:  # no subject of its own (改天再聊, 我们也没办法): no matter
@@ -397,6 +338,82 @@ class Composer:
                     return _the_matter(head)
         return ""
 
+    def _opening(self, words: list[str], text) -> tuple[int, int, int, bool]:
+        """Where the matter starts among a clause's words (past lead-ins, whose it is, what a notice
+        says), and how far it reaches already (a day or the resident's place that opens it): (the
+        next word, start, end, whether a notice's words were passed)."""
+        i = start = 0
+        while lead := self._lead(words, i):
+            if lead == 1 and i + 1 < len(words) and words[i + 1] in self.matter_time:
+                i += 2  # 这个月: a time that belongs to the matter
+                break
+            start += sum(len(w) for w in words[i : i + lead])
+            i += lead
+        if i + 2 < len(words) and words[i] in self.spec.matter_pointer and words[i + 1] in self.spec.matter_measure:
+            start += len(words[i]) + len(words[i + 1])  # 这款|可视对讲 (jieba: 这|款): which one, then the matter
+            i += 2
+        if i + 2 < len(words) and words[i] in self.spec.matter_owner and (
+            words[i + 1] == "的" or (words[i] in self.spec.matter_resident and words[i + 1] in self.spec.matter_pointer)
+        ):
+            start += len(words[i]) + len(words[i + 1])  # 我们的配电箱, 您这个装修申请单: whose it is is not the matter
+            i += 2
+        elif i + 2 < len(words) and words[i] in self.matter_staff and words[i + 1] in self.spec.matter_our_places:
+            start += len(words[i])  # 我们|小区物业费1.8: whose place it is, without 的
+            i += 1
+        elif i + 3 < len(words) and words[i] in self.matter_staff and words[i + 2] == "的" and word_tag(words[i + 1]) == "v":
+            start += sum(len(w) for w in words[i : i + 3])  # 我们装的智能水表: who put it in is not the matter
+            i += 3
+        written = self.matter_written.match(text.skeleton, start)
+        if written:
+            while i < len(words) and start < written.end():  # 通知栏上写得清清楚楚|周四上午停电检修: what it says
+                start += len(words[i])
+                i += 1
+        end = sum(len(w) for w in words[:i])
+        if i + 1 < len(words) and words[i] in self.spec.matter_day and words[i + 1] not in self.matter_end:
+            end += len(words[i])  # 今天9栋停水: a day that opens the matter belongs to it
+            i += 1
+        elif i + 1 < len(words) and words[i] in self.spec.matter_resident and words[i + 1][:1].isdigit():
+            start += len(words[i])  # 您|7栋1502窗外那棵香樟: the resident's place opens the matter
+            end += len(words[i])
+            i += 1
+        elif i + 1 < len(words) and words[i] in self.spec.matter_resident and words[i + 1].startswith("家"):
+            end += len(words[i]) + len(words[i + 1])  # 您家门口的花盆 (jieba: 您|家门口): the resident's home
+            i += 2
+        return i, start, end, bool(written)
+
+    def _run(self, words: list[str], text, i: int, start: int, end: int, problem_at: int, length: int) -> tuple[int, int]:
+        """How far the matter runs on from words[i]: (the word it stopped at, len(words) when it ran
+        to the clause's end, -1 when the clause is all matter and it falls back; end)."""
+        negated_at = None
+        while i < len(words):
+            word = words[i]
+            if end > start and word in self.spec.matter_pointer:
+                # 电梯那个异响, 3栋西边那棵香樟: a pointer inside the matter goes on with it,
+                # unless it only says what kind of thing the matter is (滴水到楼下这种技术问题)
+                if word in self.spec.matter_kind_pointers or any(w.endswith(_KINDS) for w in words[i + 1 : i + 4]):
+                    break  # 门禁卡绑定|这种操作: what follows is the kind, the matter is before it
+                measure = words[i + 1] if i + 1 < len(words) else ""
+                step = 2 if len(measure) == 1 and is_han(measure) and measure not in self.matter_end else 1
+                after = words[i + step] if i + step < len(words) else ""
+                if not after or after in self.matter_end or after.startswith(("不", "没")):
+                    break  # 快递柜这个|我不懂: the pointer points back, the matter is over
+                end += sum(len(w) for w in words[i : i + step])
+                i += step
+                continue
+            if word in self.matter_end and not (i and word in self.spec.matter_resident and words[i - 1] in self.spec.matter_for_you):
+                break  # (帮|您搬柜子: a service for the resident goes on with it)
+            if word.startswith(("不", "没")):
+                # a negation that opens the clause or is the problem's own (物业费|不能减免) ends
+                # it; before the problem it is what the resident raised (快递柜取不出来|这事我不会弄)
+                if end <= start or text.to_original(0, end + len(word))[1] > problem_at:
+                    break
+                negated_at = end if negated_at is None else negated_at
+            end += len(word)
+            i += 1
+        if negated_at is not None and (i == len(words) or text.to_original(0, end)[1] > 0.75 * length):
+            end, i = negated_at, -1  # the whole clause is no matter: what it is about (维修基金账目|不对外公开)
+        return i, end
+
     def _lead(self, words: list[str], i: int) -> int:
         """How many words from words[i] make one of matter_lead (你说的 is 你|说|的 to jieba), 0 if none."""
         joined = ""
@@ -421,7 +438,7 @@ class Composer:
         (这个问题|你找物业吧, 这种小问题), or words too short, too long or not words (B2-058车位, 1.8 are)."""
         head = _TRAILING.sub("", clause[lo:hi])
         skeleton = normalise(head).skeleton
-        if skeleton.lstrip("小大这点") in _KINDS or skeleton.startswith(_KINDS[:4]):
+        if skeleton.lstrip("小大这点") in _KINDS or skeleton.startswith(("问题", "情况", "事情")):
             return ""  # a kind, small or not (小问题), or what opens with one (情况压根)
         if not 2 <= len(head) <= 16 or not all(is_han(c) or c.isalnum() or c in "-#/.:" for c in head):
             return ""
@@ -470,7 +487,7 @@ class Composer:
             runs.append(original[run[0].start : run[-1].end])
         if address and taken == 0 and 0 not in drop:
             runs[0] = original[opens_at : parts[0].end] + runs[0][parts[0].end - parts[0].start :]  # the name opens the reply
-        runs = [_INTERJECTION.sub("", r.strip().lstrip("，,、；;。.！!？? ")) for r in runs]
+        runs = [self.interjection.sub("", r.strip().lstrip("，,、；;。.！!？? ")) for r in runs]
         runs = [self._softened(r) for r in runs if r]
         kept_text = "，".join(runs)
         return Plan(
@@ -593,11 +610,8 @@ class Composer:
         return hit
 
 
-_FOR_YOU = ("帮", "替", "为", "給", "幫")  # 帮您搬柜子: the resident is who the service is for
-_KIND_POINTERS = ("这种", "那种", "这类", "那类", "這種", "那種")  # point at a kind, not at one thing
 # nouns that only say what kind of thing (这种情况, 这种操作, 滴水到楼下这种技术问题)
 _KINDS = ("事", "问题", "情况", "事情", "事儿", "操作", "东西", "道理", "常识", "新闻", "問題", "情況", "東西")
-_INTERJECTION = re.compile(r"^(?:哈+|嗯+|哦+|噢+|啊+|呵呵|嘿嘿|额|呃)(?:[，,、~～！!。.\s]+|$)")  # 哈，外卖小哥… opens nothing
 
 
 def _word_starts(text, words: list[str]) -> list[int]:
