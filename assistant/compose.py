@@ -59,6 +59,7 @@ class MoveSpec(_Strict):
     hours: int = Field(ge=1, le=72)
     say: str
     say_contact: str | None = None  # when the problem named whom to go to: {contact}
+    contact_like: str | None = None  # ... and only a contact this matches (an organisation) is said
 
 
 class SoftenSpec(_Strict):
@@ -113,6 +114,7 @@ class Move:
     hours: int
     say: str
     say_contact: str | None = None
+    contact_like: re.Pattern[str] | None = None
 
 
 @dataclass(slots=True)
@@ -171,7 +173,10 @@ class Composer:
         if unknown:
             raise ComposeError(f"{where}: priority and moves must name the same moves ({', '.join(unknown)})")
         self.moves = [
-            Move(n, frozenset(spec.moves[n].categories), spec.moves[n].hours, spec.moves[n].say, spec.moves[n].say_contact)
+            Move(
+                n, frozenset(spec.moves[n].categories), spec.moves[n].hours, spec.moves[n].say, spec.moves[n].say_contact,
+                re.compile(spec.moves[n].contact_like) if spec.moves[n].contact_like else None,
+            )
             for n in spec.priority
         ]
 
@@ -538,7 +543,8 @@ class Composer:
         move = self._move(plan.categories)
         commitment = ""
         if not plan.has_answer_time:
-            say = move.say_contact if plan.contact and move.say_contact else move.say
+            named = plan.contact and move.say_contact and (move.contact_like is None or move.contact_like.search(plan.contact))
+            say = move.say_contact if named else move.say
             commitment = say.format(matter=plan.matter, contact=plan.contact, time=promise_time(now, hours=move.hours))
         opening = self.spec.apology if plan.categories & set(self.spec.apology_for) else self.spec.thanks
         if plan.polite:

@@ -242,3 +242,27 @@ def test_an_estimated_time_names_no_matter(checker):
 def test_what_the_matter_is_and_is_not(checker, text, matter, not_said):
     rewrite = checker.check(text, now=MORNING).rewrite
     assert matter in rewrite and not_said not in rewrite, rewrite
+
+
+@pytest.mark.parametrize(
+    "text,said,dropped",
+    [
+        ("热水器打不着火我也不会修，您得找燃气公司，跟我们没关系。", "联系燃气公司问清楚", "您得找"),
+        ("这个我不懂，你要找的是工程部。", "我马上去问清楚", "联系的是"),  # 的是工程部 is no one to contact
+    ],
+)
+def test_finding_out_asks_the_organisation_the_resident_was_sent_to(checker, text, said, dropped):
+    rewrite = checker.check(text, now=MORNING).rewrite
+    assert said in rewrite and dropped not in rewrite, rewrite
+
+
+@pytest.mark.parametrize(
+    "text,residue",
+    [
+        ("门禁那个按钮其实很简单，师傅估计下午过来吧。", "其实很简单"),
+        ("楼上漏水是他家的事，你们自己协商吧。", "是他家的事"),
+        ("消杀是外包给消杀公司的，啥时候来我也不清楚。", "外包"),
+    ],
+)
+def test_an_easy_task_or_someone_elses_business_is_residue(checker, text, residue):
+    assert residue not in checker.check(text, now=MORNING).rewrite
