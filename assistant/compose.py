@@ -95,6 +95,7 @@ class ComposeSpec(_Strict):
     interjection: str
     answers_by: str
     contact: str
+    contact_awaited: str
     number_to_call: str
     not_called_for: str
     moves: dict[str, MoveSpec]
@@ -144,9 +145,9 @@ class Composer:
         self.residue = [lexicon.compile(p, f"{where}: residue", ComposeError) for p in spec.residue]
         self.fact = lexicon.compile(spec.fact, f"{where}: fact", ComposeError)
         self.instruction = lexicon.compile(spec.instruction, f"{where}: instruction", ComposeError)
-        self.contact = lexicon.compile(spec.contact, f"{where}: contact", ComposeError)
-        if "who" not in self.contact.groupindex:
-            raise ComposeError(f"{where}: contact must capture (?P<who>...)")
+        self.contacts = [lexicon.compile(p, f"{where}: contact", ComposeError) for p in (spec.contact, spec.contact_awaited)]
+        if any("who" not in pattern.groupindex for pattern in self.contacts):
+            raise ComposeError(f"{where}: contact and contact_awaited must capture (?P<who>...)")
         try:
             self.number_to_call = re.compile(spec.number_to_call)
             self.not_called_for = re.compile(spec.not_called_for)
@@ -519,7 +520,7 @@ class Composer:
             clause = parts[k].text(original)
             text = normalise(clause)
             bounds = WordBounds(text.skeleton, self.words)  # whole words only, segmented if asked
-            for m in self.contact.finditer(text.skeleton):
+            for m in (m for pattern in self.contacts for m in pattern.finditer(text.skeleton)):
                 if m.start("who") not in bounds or m.end("who") not in bounds:
                     continue
                 lo, hi = text.to_original(*m.span("who"))

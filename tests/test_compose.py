@@ -266,3 +266,9 @@ def test_finding_out_asks_the_organisation_the_resident_was_sent_to(checker, tex
 )
 def test_an_easy_task_or_someone_elses_business_is_residue(checker, text, residue):
     assert residue not in checker.check(text, now=MORNING).rewrite
+
+
+def test_whom_everyone_waits_for_is_contacted_now(checker):
+    rewrite = checker.check("电梯异响的事大概下周吧，等维保公司来了再看看。", now=MORNING).rewrite
+    assert "我马上联系维保公司" in rewrite and "等维保公司" not in rewrite, rewrite
+    assert "联系通知" not in checker.check("物业费的事等通知吧，大概下周。", now=MORNING).rewrite
