@@ -39,6 +39,7 @@ from assistant.errors import RuleFileError
 from assistant.lexicon import Lexicon
 from assistant.normalise import is_han, normalise, traditional_share
 from assistant.segment import WordBounds, word_tag
+from assistant.taxonomy import taxonomy
 from assistant.timing import promise_time
 
 COMPOSE_FILE = Path(__file__).resolve().parent / "compose.yaml"
@@ -58,7 +59,7 @@ class MoveSpec(_Strict):
     categories: list[str]
     hours: int = Field(ge=1, le=72)
     say: str
-    say_contact: str | None = None  # when the problem named whom to go to: {contact}
+    say_contact: str | None = None  # when the problem named whom to go to or wait for: {contact}
     contact_like: str | None = None  # ... and only a contact this matches (an organisation) is said
 
 
@@ -92,6 +93,9 @@ class ComposeSpec(_Strict):
     matter_not_people: list[str]
     matter_for_you: list[str]
     matter_kind_pointers: list[str]
+    matter_kinds: list[str]
+    matter_kinds_opening: list[str]
+    matter_kind_sizes: str
     interjection: str
     answers_by: str
     contact: str
@@ -151,6 +155,8 @@ class Composer:
         try:
             self.number_to_call = re.compile(spec.number_to_call)
             self.not_called_for = re.compile(spec.not_called_for)
+            if "number" not in self.number_to_call.groupindex:
+                raise re.error("number_to_call must capture (?P<number>...)")
         except re.error as exc:
             raise ComposeError(f"{where}: number_to_call / not_called_for: {exc}") from None
         self.contact_categories = frozenset(c for m in spec.moves.values() if m.say_contact for c in m.categories)
@@ -162,6 +168,9 @@ class Composer:
         self.matter_written = lexicon.compile(spec.matter_written, f"{where}: matter_written", ComposeError)
         self.matter_not_in = frozenset(spec.matter_not_in)
         self.comparison = frozenset(spec.comparison)
+        self.kinds = tuple(spec.matter_kinds)
+        self.kinds_opening = tuple(spec.matter_kinds_opening)
+        self.comparison_marker = lexicon.compile(spec.comparison_marker, f"{where}: comparison_marker", ComposeError)
         self.matter_promised = lexicon.compile(spec.matter_promised, f"{where}: matter_promised", ComposeError)
         self.words = words
         try:
@@ -173,6 +182,10 @@ class Composer:
         unknown = [m for m in spec.priority if m not in spec.moves] + [m for m in spec.moves if m not in spec.priority]
         if unknown:
             raise ComposeError(f"{where}: priority and moves must name the same moves ({', '.join(unknown)})")
+        named = {*spec.matter_not_in, *spec.comparison, *spec.apology_for, *(c for m in spec.moves.values() for c in m.categories)}
+        unknown = sorted(named - set(taxonomy().categories))
+        if unknown:  # a misspelt code would silently do nothing
+            raise ComposeError(f"{where}: no such category: {', '.join(unknown)}")
         self.moves = [
             Move(
                 n, frozenset(spec.moves[n].categories), spec.moves[n].hours, spec.moves[n].say, spec.moves[n].say_contact,
@@ -205,12 +218,13 @@ class Composer:
             skeleton = skeletons[k] if skeletons is not None else normalise(part.text(original)).skeleton
             if self.instruction.search(skeleton):
                 continue  # what to do in the meantime: the resident needs it (softened when written)
+            if any(p.search(skeleton) for p in self.residue):
+                drop.add(k)
+                continue
             text = part.text(original)
             if self.fact.search(skeleton) and self._softened(text) != text:
                 continue  # a notice 写得清清楚楚 with what it says: softened, the fact stays (写着周四停电)
-            if any(p.search(skeleton) for p in self.residue):
-                drop.add(k)
-            elif probabilities is not None and probabilities[k] >= self._residue_threshold(skeleton):
+            if probabilities is not None and probabilities[k] >= self._residue_threshold(skeleton):
                 drop.add(k)
         # a quotation inside a dropped clause goes with it
         for k, part in enumerate(parts):
@@ -304,14 +318,16 @@ class Composer:
             problem_at -= cut
             whole = len(clause)
             if k in comparing:
-                marked = clause.find(self.spec.comparison_marker)
-                if marked <= 0:
+                written = normalise(clause)
+                marked = self.comparison_marker.search(written.skeleton)
+                if marked is None or marked.start() == 0:
                     continue  # only who "can do it" (我家奶奶都会弄)
-                clause, problem_at = clause[:marked], marked  # 门禁卡绑定这种操作|连小朋友都会弄
+                at = written.to_original(marked.start(), marked.end())[0]
+                clause, problem_at = clause[:at], at  # 门禁卡绑定这种操作|连小朋友都会弄
             text = normalise(clause)
             words = self.words(text.skeleton)
             i, start, end, written = self._opening(words, text)
-            i, end = self._run(words, text, i, start, end, problem_at, len(clause))
+            i, end = self._run(words, text, i, start, end, problem_at, whole)
             if i == len(words) and problem_at < whole:
                 end = len(text.skeleton)  # 发票抬头改不了的: the problem's own words end it, below
             elif i == len(words) and not written:  # no subject of its own (改天再聊, 我们也没办法): no matter
@@ -333,7 +349,7 @@ class Composer:
                 continue
             if normalise(head).skeleton in squashed:
                 return ""
-            return _the_matter(head)
+            return self._the_matter(head)
         for k in problems:  # no clause opens with it: what was (not) promised (我可没说过|免费给您换草皮)
             clause, _ = self._matter_clause(original, parts[k], address_end if k == 0 else 0)
             text = normalise(clause)
@@ -341,7 +357,7 @@ class Composer:
             if promised and promised.end() < len(text.skeleton):
                 head = self._named(clause, *text.to_original(promised.end(), len(text.skeleton)))
                 if head and normalise(head).skeleton not in squashed:
-                    return _the_matter(head)
+                    return self._the_matter(head)
         return ""
 
     def _opening(self, words: list[str], text) -> tuple[int, int, int, bool]:
@@ -396,7 +412,7 @@ class Composer:
             if end > start and word in self.spec.matter_pointer:
                 # 电梯那个异响, 3栋西边那棵香樟: a pointer inside the matter goes on with it,
                 # unless it only says what kind of thing the matter is (滴水到楼下这种技术问题)
-                if word in self.spec.matter_kind_pointers or any(w.endswith(_KINDS) for w in words[i + 1 : i + 4]):
+                if word in self.spec.matter_kind_pointers or any(w.endswith(self.kinds) for w in words[i + 1 : i + 4]):
                     break  # 门禁卡绑定|这种操作: what follows is the kind, the matter is before it
                 measure = words[i + 1] if i + 1 < len(words) else ""
                 step = 2 if len(measure) == 1 and is_han(measure) and measure not in self.matter_end else 1
@@ -438,17 +454,20 @@ class Composer:
         cut += len(clause[cut:]) - len(clause[cut:].lstrip())
         return clause[cut:].rstrip(), cut
 
-    @staticmethod
-    def _named(clause: str, lo: int, hi: int) -> str:
+    def _named(self, clause: str, lo: int, hi: int) -> str:
         """clause[lo:hi] without its trailing particles, if it can name a matter: "" for a kind
         (这个问题|你找物业吧, 这种小问题), or words too short, too long or not words (B2-058车位, 1.8 are)."""
         head = _TRAILING.sub("", clause[lo:hi])
         skeleton = normalise(head).skeleton
-        if skeleton.lstrip("小大这点") in _KINDS or skeleton.startswith(("问题", "情况", "事情")):
+        if skeleton.lstrip(self.spec.matter_kind_sizes) in self.kinds or skeleton.startswith(self.kinds_opening):
             return ""  # a kind, small or not (小问题), or what opens with one (情况压根)
         if not 2 <= len(head) <= 16 or not all(is_han(c) or c.isalnum() or c in "-#/.:" for c in head):
             return ""
         return head
+
+    def _the_matter(self, head: str) -> str:
+        """How the commitment names it: 电梯异响的事, but 这个问题 as it is (as written: 問題 too)."""
+        return head if normalise(head).skeleton.endswith(self.kinds) else head + "的事"
 
     def _softened(self, run: str) -> str:
         """A kept run without the words that make its fact a reproach (compose.yaml soften)."""
@@ -508,8 +527,9 @@ class Composer:
         )
 
     def _contact(self, original: str, parts: list[Clause], analysis: Analysis) -> str:
-        """Whom a reply that sends the resident elsewhere (F04) names, in any clause with a
-        problem: the staff member contacts them instead (找运营商 -> 我来帮您联系运营商)."""
+        """Whom a reply names in any clause with a problem, as someone to go to (找运营商), to wait
+        for (等厂家工程师来了) or a number to dial (打95598): the staff member contacts them instead
+        (我来帮您联系运营商). Only moves with a say_contact say it (compose.yaml)."""
         if not any(f.category in self.contact_categories for f, _ in analysis.findings):
             return ""
         if self.words is None:
@@ -528,10 +548,10 @@ class Composer:
                 if any(is_han(c) for c in who):
                     return who
         for k in problem_clauses:  # a number to call (您直接打95598问吧): staff call it instead
-            clause = parts[k].text(original)
-            number = self.number_to_call.search(clause)
-            if number and not self.not_called_for.search(clause):
-                return number.group()
+            skeleton = normalise(parts[k].text(original)).skeleton
+            number = self.number_to_call.search(skeleton)
+            if number and not self.not_called_for.search(skeleton):
+                return number.group("number")  # digits read the same as written
         return ""
 
     # ---- writing -----------------------------------------------------------------------------
@@ -617,10 +637,6 @@ class Composer:
         return hit
 
 
-# nouns that only say what kind of thing (这种情况, 这种操作, 滴水到楼下这种技术问题)
-_KINDS = ("事", "问题", "情况", "事情", "事儿", "操作", "东西", "道理", "常识", "新闻", "問題", "情況", "東西")
-
-
 def _word_starts(text, words: list[str]) -> list[int]:
     """Where in the original each of `words` (the segmented skeleton of `text`) begins."""
     starts, at = [], 0
@@ -642,13 +658,8 @@ def _found_where(analysis: Analysis):
 
 
 def _says_something(clause: str) -> bool:
-    """More than an interjection or a greeting (哈哈亲, 好的, 收到): four characters of words."""
+    """Four characters or more: more than an interjection or a greeting (哈哈亲, 好的, 收到)."""
     return len(normalise(clause).skeleton) >= 4
-
-
-def _the_matter(head: str) -> str:
-    """How the commitment names it: 电梯异响的事, but 这个问题 as it is."""
-    return head if head.endswith(_KINDS) else head + "的事"
 
 
 def _greeting(address: str) -> str:
