@@ -584,3 +584,25 @@ def test_llm_drafting_through_the_server(standin, tmp_path):
             assert httpx.post(f"{srv.url}/v1/check", json={"text": d}, timeout=30).json()["verdict"] == "pass"
     finally:
         srv.stop()
+
+
+@pytest.mark.parametrize(
+    "text,kind",
+    [
+        ("钥匙锁车里了 孩子还在里面 太阳底下晒着 快", "locked_in"),  # the key inside with a child
+        ("阳台门自己锁上了 我被关在阳台上 穿着睡衣", "locked_in"),  # shut out on a balcony
+        ("装修工人把燃气管切到了！！屋里嘶嘶响", "gas"),  # a pipe cut
+        ("厨房水龙头连根掉了！水柱直冲天花板", "flood"),  # a tap torn off
+        ("有个人正在翻隔壁家的院墙，已经爬进去了", "crime"),  # climbing in now
+        ("我家孩子被蛰了一脸 肿得睁不开眼", "injury"),  # stung
+        ("电梯在往下掉！！我们在里面，上礼拜才说修好了！！", "trapped"),  # a repair claimed is no danger over
+    ],
+)
+def test_present_dangers_of_every_kind_are_read(checker, text, kind):
+    reading = checker.procedure.signals.read(text)
+    assert reading.emergency and reading.emergency[0] == kind, reading.emergency
+
+
+@pytest.mark.parametrize("text", ["我把钥匙锁在车里了，能帮忙联系开锁的吗", "车停在地库，钥匙落在车里了，明天再说吧"])
+def test_a_key_locked_in_alone_is_no_emergency(checker, text):
+    assert checker.procedure.signals.read(text).emergency is None
