@@ -190,6 +190,7 @@ def test_what_to_do_in_the_meantime_is_kept_and_asked_for(checker, text, kept):
     [
         ("你先拿个盆接一下呗", True),
         ("你们暂时先走楼梯吧", True),
+        ("您家里先点蚊香挡一挡", True),  # the resident's place before 先
         ("去南门快递柜取哈", True),
         ("你先等等吧", False),  # waiting is no action
         ("你先自己想想办法吧", False),  # fending for oneself
