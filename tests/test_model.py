@@ -188,3 +188,16 @@ def test_a_pattern_searched_only_with_others_finds_what_it_would_alone(checker):
                 assert spec.found(patterns, text) == [n for n, p in patterns.items() if p.search(text)], text
                 checked += 1
     assert checked > 10_000
+
+
+@pytest.mark.parametrize(
+    "text,category",
+    [
+        # a favour denied or delayed does not excuse the rule beside it
+        ("群里我可没说过免费帮大家换门禁卡，现在卡早就停用了，系统不支持。", "D1"),
+        ("您车位的减免要等公司财务月底统一跑一遍批量调整，有消息了回头再联系您。", "D1"),
+        ("根据公司流程，装修押金须在竣工验收满三个月后由财务统一退还。", "D1"),
+    ],
+)
+def test_a_favour_denied_or_delayed_is_no_favour(checker, text, category):
+    assert category in {f.category for f in checker.check(text).findings}
