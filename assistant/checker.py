@@ -158,8 +158,8 @@ class Checker:
             for reports in map_in_workers(task, chunks(items, CHUNK), workers, checker=self, rebuild=rebuild):
                 yield from reports
             return
-        for chunk in chunks(items, READ_TOGETHER):
-            yield from self._check_chunk([t for t, _ in chunk], [m for _, m in chunk], compose)
+        for chunk in chunks(items, READ_TOGETHER):  # streamed, a chunk at a time, as a worker reads its share
+            yield from _check_in_worker(self, chunk, compose)
 
     def _check_chunk(
         self, texts: list[str], times: list[datetime | None], compose: bool = True,

@@ -202,20 +202,22 @@ class Composer:
         suggestion replaces: a fact beside them stays unless it is residue itself), each with
         where in the clause the first problem words start (a model finding: the clause's end)."""
         problems: dict[int, int] = {}
-        for finding, start, end, exact in _found_where(analysis):
-            for k in clause_index(parts, start, end) or clause_index(parts, finding.start, finding.end):
+        for _, ks, start, exact in _found_clauses(parts, analysis):
+            for k in ks:
                 at = max(0, start - parts[k].start) if exact else parts[k].end - parts[k].start
                 problems[k] = min(problems.get(k, at), at)
         return problems
 
-    def _dropped(self, original: str, parts: list[Clause], problems: dict[int, int], features, use_model: bool = True) -> set[int]:
+    def _dropped(
+        self, original: str, parts: list[Clause], skeletons: list[str], problems: dict[int, int], features,
+        use_model: bool = True,
+    ) -> set[int]:
         drop: set[int] = set(problems)
         probabilities = self.reader.residue_of(original, features) if self.reader is not None and use_model else None
-        skeletons = features.skeletons if features is not None else None  # read once, with the reply
         for k, part in enumerate(parts):
             if part.quoted or k in drop:
                 continue
-            skeleton = skeletons[k] if skeletons is not None else normalise(part.text(original)).skeleton
+            skeleton = skeletons[k]
             if self.instruction.search(skeleton):
                 continue  # what to do in the meantime: the resident needs it (softened when written)
             if any(p.search(skeleton) for p in self.residue):
@@ -271,15 +273,10 @@ class Composer:
     @staticmethod
     def _clauses_found_in(parts: list[Clause], analysis: Analysis, categories: frozenset[str]) -> set[int]:
         """The clauses holding the words of a finding of `categories`."""
-        return {
-            k
-            for finding, start, end, _ in _found_where(analysis)
-            if finding.category in categories
-            for k in clause_index(parts, start, end) or clause_index(parts, finding.start, finding.end)
-        }
+        return {k for finding, ks, _, _ in _found_clauses(parts, analysis) if finding.category in categories for k in ks}
 
     def _matter_sources(
-        self, original: str, parts: list[Clause], drop: set[int], problems: dict[int, int], taken: int
+        self, parts: list[Clause], skeletons: list[str], drop: set[int], problems: dict[int, int], taken: int
     ) -> dict[int, int]:
         """The dropped clauses the matter may come from, each with where its problem's words start
         (a residue clause: nowhere, it may be named whole), in reading order (电梯昨天刚保养过
@@ -291,8 +288,8 @@ class Composer:
                 continue
             if (
                 k not in problems
-                and not normalise(parts[k].text(original)).skeleton.startswith(resident)
-                and any(j not in drop and _says_something(parts[j].text(original)) for j in range(taken, k))
+                and not skeletons[k].startswith(resident)
+                and any(j not in drop and _says_something(skeletons[j]) for j in range(taken, k))
             ):
                 continue  # an excuse after a kept clause (阀门我看了|今天配件没带): the kept one named it,
                 # unless it is about the resident's own (管子是新换的|您家墙上那水印是别的原因)
@@ -491,7 +488,8 @@ class Composer:
         return bool(words) and word_tag(words[0]).startswith("n")
 
     def _plan(
-        self, original: str, parts: list[Clause], drop: set[int], problems: dict[int, int], analysis: Analysis
+        self, original: str, parts: list[Clause], skeletons: list[str], drop: set[int], problems: dict[int, int],
+        analysis: Analysis,
     ) -> Plan:
         address, taken = self._address(original, parts, analysis)
         opens_at = parts[0].start + len(address) if address and taken == 0 else 0
@@ -518,15 +516,15 @@ class Composer:
         return Plan(
             address=address,
             kept=runs,
-            matter=self._matter(original, parts, self._matter_sources(original, parts, drop, problems, taken), kept_text,
+            matter=self._matter(original, parts, self._matter_sources(parts, skeletons, drop, problems, taken), kept_text,
                                 opens_at if address else 0, analysis),
             categories=frozenset(f.category for f, _ in analysis.findings),
             has_answer_time=bool(self.answers_by.search(normalise(kept_text).skeleton)),
             polite=any(p.category == "P2" for p in analysis.positives) and bool(runs),
-            contact=self._contact(original, parts, analysis),
+            contact=self._contact(original, parts, skeletons, analysis),
         )
 
-    def _contact(self, original: str, parts: list[Clause], analysis: Analysis) -> str:
+    def _contact(self, original: str, parts: list[Clause], skeletons: list[str], analysis: Analysis) -> str:
         """Whom a reply names in any clause with a problem, as someone to go to (找运营商), to wait
         for (等厂家工程师来了) or a number to dial (打95598): the staff member contacts them instead
         (我来帮您联系运营商). Only moves with a say_contact say it (compose.yaml)."""
@@ -548,9 +546,8 @@ class Composer:
                 if any(is_han(c) for c in who):
                     return who
         for k in problem_clauses:  # a number to call (您直接打95598问吧): staff call it instead
-            skeleton = normalise(parts[k].text(original)).skeleton
-            number = self.number_to_call.search(skeleton)
-            if number and not self.not_called_for.search(skeleton):
+            number = self.number_to_call.search(skeletons[k])
+            if number and not self.not_called_for.search(skeletons[k]):
                 return number.group("number")  # digits read the same as written
         return ""
 
@@ -601,11 +598,15 @@ class Composer:
         parts = analysis.features.parts if analysis.features is not None else clauses(original)  # read once
         if not parts:
             return original
+        # each clause's matching form, read once (the reply's features hold them already)
+        skeletons = analysis.features.skeletons if analysis.features is not None else [
+            normalise(p.text(original)).skeleton for p in parts
+        ]
         problems = self._problems(parts, analysis)
-        drop = self._dropped(original, parts, problems, analysis.features, use_model)
+        drop = self._dropped(original, parts, skeletons, problems, analysis.features, use_model)
         plan = None
         for _ in range(MAX_ROUNDS):
-            plan = self._plan(original, parts, drop, problems, analysis)
+            plan = self._plan(original, parts, skeletons, drop, problems, analysis)
             candidate = self.write(plan, original, now)
             found = (yield candidate).findings
             if not found:
@@ -647,19 +648,20 @@ def _word_starts(text, words: list[str]) -> list[int]:
     return starts
 
 
-def _found_where(analysis: Analysis):
-    """Each finding with where its own words are in the original, and whether that is exact (a
-    model finding has no words of its own: its span)."""
+def _found_clauses(parts: list[Clause], analysis: Analysis):
+    """Each finding with the clauses holding its own words (else those its span reaches), where
+    those words start in the original, and whether that is exact (a model finding has no words
+    of its own: its span)."""
     for finding, hit in analysis.findings:
-        if hit is not None:
-            yield (finding, *analysis.text.to_original(hit.start, hit.end), True)
-        else:
-            yield finding, finding.start, finding.end, False
+        start, end = analysis.text.to_original(hit.start, hit.end) if hit is not None else (finding.start, finding.end)
+        ks = clause_index(parts, start, end) or clause_index(parts, finding.start, finding.end)
+        yield finding, ks, start, hit is not None
 
 
-def _says_something(clause: str) -> bool:
-    """Four characters or more: more than an interjection or a greeting (哈哈亲, 好的, 收到)."""
-    return len(normalise(clause).skeleton) >= 4
+def _says_something(skeleton: str) -> bool:
+    """Four characters or more of a clause's matching form: more than an interjection or a
+    greeting (哈哈亲, 好的, 收到)."""
+    return len(skeleton) >= 4
 
 
 def _greeting(address: str) -> str:

@@ -153,11 +153,10 @@ def reply_features(text: str, spec: FeatureSpec) -> ReplyFeatures:
 
 
 def _clause_facts(
-    parts: list[Clause], skeletons: list[str], spec: FeatureSpec, found: Callable[[dict, str], list[str]] | None = None
+    parts: list[Clause], skeletons: list[str], spec: FeatureSpec, found: Callable[[dict, str], list[str]]
 ) -> list[tuple[list[str], list[str]]]:
     """For each clause of one reply: (the reply facts, crossed with its character pairs; the
-    position and length facts). `found`: spec.found, or a memo of it."""
-    found = found or spec.found
+    position and length facts). `found`: spec.found, remembered for the batch."""
     n = len(parts)
     # what each clause does by itself; a clause's context is what its neighbours do
     does = [found(spec.elsewhere, s) for s in skeletons] if n > 1 else [[]]
