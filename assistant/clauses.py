@@ -13,13 +13,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from assistant.punctuation import CLAUSE_ENDS, SPACES
+from assistant.punctuation import CLAUSE_ENDS, DIGIT_CLASS, NUMBER_JOINERS, SPACES
 
 _QUOTE_PAIRS = {"“": "”", "‘": "’", "「": "」", "『": "』", '"': '"', "'": "'"}
-_JOINERS = ":：,，"  # end a clause, unless between two digits (punctuation.IN_NUMBER)
+# the joiners end a clause, unless between two digits (punctuation.IN_NUMBER)
 _BREAK = re.compile(
-    "(?:[" + re.escape("".join(c for c in CLAUSE_ENDS if c not in _JOINERS)) + "]"
-    "|(?<![0-9０-９])[" + _JOINERS + "]|[" + _JOINERS + "](?![0-9０-９]))+"
+    "(?:[" + re.escape("".join(c for c in CLAUSE_ENDS if c not in NUMBER_JOINERS)) + "]"
+    f"|(?<!{DIGIT_CLASS})[{NUMBER_JOINERS}]|[{NUMBER_JOINERS}](?!{DIGIT_CLASS}))+"
     "|(?<=[^" + re.escape(CLAUSE_ENDS + SPACES) + "]{2})[" + re.escape(SPACES) + "]+(?=[^" + re.escape(CLAUSE_ENDS + SPACES) + "]{2})"
 )
 _QUOTED = re.compile(

@@ -22,7 +22,6 @@ from assistant import phonetics
 from assistant.punctuation import CARRIAGE_RETURN, CLAUSE_BREAKS, FULL_STOPS, IN_NUMBER, QUESTION_MARKS
 
 CLAUSE, STOP, QUESTION = "，", "。", "？"
-_HAS_JOINER = re.compile("[:：,，]")
 _JOINED = {":": ":", "：": ":", ",": ",", "，": ","}  # in a number or a time (9:00, 1,000), as written
 MARKERS = CLAUSE + STOP + QUESTION
 _MARKER_SET = frozenset(MARKERS)
@@ -236,7 +235,7 @@ class Normalised:
 
 def normalise(text: str) -> Normalised:
     """Build the skeleton of `text`; see the module docstring for what is undone."""
-    joined = {m.start() for m in IN_NUMBER.finditer(text)} if _HAS_JOINER.search(text) else ()
+    joined = {m.start() for m in IN_NUMBER.finditer(text)}
     if _ONE_TO_ONE_CHARS.issuperset(text):
         skeleton = text.translate(_ONE_TO_ONE)
         if joined:

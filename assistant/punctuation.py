@@ -27,7 +27,9 @@ CARRIAGE_RETURN = "\r"
 SPACES = " \t\u3000"
 
 # a colon or comma between two digits joins them (9:00, 1,000) and ends nothing
-IN_NUMBER = re.compile(r"(?<=[0-9０-９])[:：,，](?=[0-9０-９])")
+NUMBER_JOINERS = ":：,，"
+DIGIT_CLASS = "[0-9０-９]"
+IN_NUMBER = re.compile(f"(?<={DIGIT_CLASS})[{NUMBER_JOINERS}](?={DIGIT_CLASS})")
 
 # a character class of everything that ends a clause, or a space, for regular expressions
 CLAUSE_END_OR_SPACE_CLASS = "[" + re.escape(CLAUSE_ENDS) + r"\s]"

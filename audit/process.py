@@ -145,9 +145,11 @@ def audit_partition(checker, messages: list[dict], files: list[str]) -> dict:
     conversations: dict[str, list[dict]] = defaultdict(list)
     for m in messages:
         conversations[m["c"]].append(m)
-    ordered = sorted(conversations.items(), key=lambda kv: (min(m["t"] for m in kv[1]), kv[0]))
+    for ms in conversations.values():
+        ms.sort(key=lambda m: (m["t"], m["n"]))  # each conversation in the order it was said
+    ordered = sorted(conversations.items(), key=lambda kv: (kv[1][0]["t"], kv[0]))
 
-    sent = [m for _, ms in ordered for m in sorted(ms, key=lambda m: (m["t"], m["n"])) if m["r"] == "agent"]
+    sent = [m for _, ms in ordered for m in ms if m["r"] == "agent"]
     # the audit reads findings only; their suggestions promise times from when the message was
     # sent, so the outputs do not depend on when the audit runs (and a resumed run equals one)
     reports = iter(checker.check_many([m["x"] for m in sent], workers=1, compose=False,
@@ -168,7 +170,6 @@ def audit_partition(checker, messages: list[dict], files: list[str]) -> dict:
         )
 
     for conversation_id, ms in ordered:
-        ms.sort(key=lambda m: (m["t"], m["n"]))
         turns: list[Turn] = []
         conversation_findings = Counter()
         participants: list[str] = []

@@ -170,8 +170,7 @@ def summary(data: dict | None) -> dict | None:
         return None
     items = data["items"]
     rated = [i["satisfaction"] for i in items if i["satisfaction"] is not None]  # an item may lack one kind of score
-    urgent = sorted((i for i in items if i["quadrant"] == URGENT),
-                    key=lambda i: -i["gap"])
+    urgent = data["urgent"]  # survey.json holds them already, most urgent first
     return {
         "respondents": data.get("respondents"),
         "items": len(items),
@@ -735,7 +734,7 @@ def _dots(items: list[dict], x_of, y_of, lx: float, ly: float, plot: tuple) -> l
     for dot in dots:
         group = same.setdefault((dot.item["importance"], dot.item["satisfaction"]), [])
         if group:
-            dot.x, dot.y = _nudged(dot, group[0], dots, lx, ly, plot)
+            dot.x, dot.y = _nudged(dot, group, dots, lx, ly, plot)
         for other in group:
             other.twins.append(dot.item["item"])
             dot.twins.append(other.item["item"])
@@ -743,9 +742,11 @@ def _dots(items: list[dict], x_of, y_of, lx: float, ly: float, plot: tuple) -> l
     return dots
 
 
-def _nudged(dot: _Dot, first: _Dot, dots: list[_Dot], lx: float, ly: float, plot: tuple) -> tuple[float, float]:
-    """The nearest free spot, in steps of NUDGE around the first dot of its group and away from the
-    lines first; a spot that keeps clear of every dot if there is one, else one clear of its own group."""
+def _nudged(dot: _Dot, group: list[_Dot], dots: list[_Dot], lx: float, ly: float, plot: tuple) -> tuple[float, float]:
+    """The nearest free spot, in steps of NUDGE around the first dot of its group (the dots placed
+    before it with the same means) and away from the lines first; a spot that keeps clear of every
+    dot if there is one, else one clear of its own group (its twins not yet placed sit on the first)."""
+    first = group[0]
     right, up = dot.x >= lx, dot.y <= ly
     away = (1 if right else -1, -1 if up else 1)  # away from the lines, where the quadrant has room
     rings = sorted(((i, j) for i in range(-4, 5) for j in range(-4, 5) if (i, j) != (0, 0)),
@@ -757,7 +758,6 @@ def _nudged(dot: _Dot, first: _Dot, dots: list[_Dot], lx: float, ly: float, plot
         inside = plot[0] + DOT_ROOM <= x <= plot[2] - DOT_ROOM and plot[1] + DOT_ROOM <= y <= plot[3] - DOT_ROOM
         if on_side and inside:
             spots.append((x, y))
-    group = [d for d in dots if d is not dot and (d.item["importance"], d.item["satisfaction"]) == (dot.item["importance"], dot.item["satisfaction"])]
     for among in ([d for d in dots if d is not dot], group):
         for x, y in spots:
             if all(math.hypot(x - d.x, y - d.y) >= NUDGE - 0.01 for d in among):
