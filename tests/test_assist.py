@@ -596,6 +596,7 @@ def test_llm_drafting_through_the_server(standin, tmp_path):
         ("有个人正在翻隔壁家的院墙，已经爬进去了", "crime"),  # climbing in now
         ("我家孩子被蛰了一脸 肿得睁不开眼", "injury"),  # stung
         ("电梯在往下掉！！我们在里面，上礼拜才说修好了！！", "trapped"),  # a repair claimed is no danger over
+        ("楼前那棵树的大树枝快断了，吊着晃，下面好多小孩在玩", "urgent"),  # about to fall, people under it
     ],
 )
 def test_present_dangers_of_every_kind_are_read(checker, text, kind):
@@ -603,6 +604,8 @@ def test_present_dangers_of_every_kind_are_read(checker, text, kind):
     assert reading.emergency and reading.emergency[0] == kind, reading.emergency
 
 
-@pytest.mark.parametrize("text", ["我把钥匙锁在车里了，能帮忙联系开锁的吗", "车停在地库，钥匙落在车里了，明天再说吧"])
-def test_a_key_locked_in_alone_is_no_emergency(checker, text):
+@pytest.mark.parametrize(
+    "text", ["我把钥匙锁在车里了，能帮忙联系开锁的吗", "车停在地库，钥匙落在车里了，明天再说吧", "小区东边那棵大树有根枝条快断了，找人修剪一下吧"]
+)
+def test_no_one_in_danger_now_is_no_emergency(checker, text):
     assert checker.procedure.signals.read(text).emergency is None
