@@ -597,6 +597,8 @@ def test_llm_drafting_through_the_server(standin, tmp_path):
         ("我家孩子被蛰了一脸 肿得睁不开眼", "injury"),  # stung
         ("电梯在往下掉！！我们在里面，上礼拜才说修好了！！", "trapped"),  # a repair claimed is no danger over
         ("楼前那棵树的大树枝快断了，吊着晃，下面好多小孩在玩", "urgent"),  # about to fall, people under it
+        ("五楼李奶奶一个人住，三天没见她下楼了，敲门也没人应", "urgent"),  # someone alone not answering
+        ("暖气管接头崩了 热水喷得满地 水都没过脚面了 快来人", "flood"),  # a kind beats a bare 快来人
     ],
 )
 def test_present_dangers_of_every_kind_are_read(checker, text, kind):
@@ -605,7 +607,41 @@ def test_present_dangers_of_every_kind_are_read(checker, text, kind):
 
 
 @pytest.mark.parametrize(
-    "text", ["我把钥匙锁在车里了，能帮忙联系开锁的吗", "车停在地库，钥匙落在车里了，明天再说吧", "小区东边那棵大树有根枝条快断了，找人修剪一下吧"]
+    "text",
+    [
+        "我把钥匙锁在车里了，能帮忙联系开锁的吗",
+        "车停在地库，钥匙落在车里了，明天再说吧",
+        "小区东边那棵大树有根枝条快断了，找人修剪一下吧",
+        "卧室暖气烫得快着火了，阀门怎么关小？",  # a figure of speech
+        "暖气管冻裂了，你们让我自己掏钱修，凭什么？",  # who pays for a damage, argued
+        "物业说我家水管爆了淹了楼下，要我赔",  # a claim reported
+    ],
 )
 def test_no_one_in_danger_now_is_no_emergency(checker, text):
     assert checker.procedure.signals.read(text).emergency is None
+
+
+@pytest.mark.parametrize(
+    "text, code",
+    [
+        ("再有人往我车位上停，我就把他车胎扎了", "hostile"),  # harm vowed by the resident
+        ("楼上那只狗再半夜叫，我就给它下药", "hostile"),
+        ("上个月说给修，到今天也没修，说了跟没说一样", "respect"),  # a promise not kept
+    ],
+)
+def test_psychology_cues_read_vows_and_broken_promises(checker, text, code):
+    reading = checker.procedure.signals.read(text, model=None)
+    assert code in {c for c, _, _ in reading.psychology}
+
+
+@pytest.mark.parametrize(
+    "text, topic",
+    [
+        ("单元门口的雪一直没人扫，老人出不了门", "cleaning"),  # snow and ice are the cleaners'
+        ("在你们没铲的冰上滑倒了，医药费谁出", "cleaning"),  # 医药费 is a loss, not a fee
+        ("供暖不达标，这个月的取暖费得退一半", "fees"),  # a refund of a charge
+        ("施工车把花坛压了，里面的月季全死了", "greening"),  # plants killed
+    ],
+)
+def test_topic_cues_read_winter_matters(checker, text, topic):
+    assert checker.procedure.signals.read(text, model=None).topic[0] == topic
