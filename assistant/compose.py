@@ -93,6 +93,9 @@ class ComposeSpec(_Strict):
     matter_not_people: list[str]
     matter_for_you: list[str]
     matter_kind_pointers: list[str]
+    thing_tags: list[str]
+    office_opening: list[str]
+    office_ending: list[str]
     matter_kinds: list[str]
     matter_kinds_opening: list[str]
     matter_kind_sizes: str
@@ -341,8 +344,8 @@ class Composer:
                 hi = max((at for at in _word_starts(text, words) if at <= problem_at), default=problem_at)
             if hi <= lo or hi > 0.75 * whole:
                 continue
-            head = self._named(clause, lo, hi)
-            if not head or not self._opens_a_matter(head):
+            head = self._without_rule(self._named(clause, lo, hi))
+            if not head or not self._opens_a_matter(head) or self._names_the_office(head):
                 continue
             if normalise(head).skeleton in squashed:
                 return ""
@@ -355,6 +358,39 @@ class Composer:
                 head = self._named(clause, *text.to_original(promised.end(), len(text.skeleton)))
                 if head and normalise(head).skeleton not in squashed:
                     return self._the_matter(head)
+        for k in problems:  # nothing opens a clause with it: the first thing a problem clause names
+            if k in not_in:
+                continue
+            clause, _ = self._matter_clause(original, parts[k], address_end if k == 0 else 0)
+            head = self._first_thing(clause)
+            if head and normalise(head).skeleton not in squashed:
+                return self._the_matter(head)
+        return ""
+
+    def _first_thing(self, clause: str) -> str:
+        """The first run of nouns in `clause` (jieba's tags, compose.yaml thing_tags) that names a
+        thing, not a person or a kind (快递柜收费|的事我真不知道 -> 快递柜收费): what the matter is
+        when no clause opens with it."""
+        text = normalise(clause)
+        words = self.words(text.skeleton)
+        at = 0
+        run_start = run_end = None
+        for word in words + [""]:
+            if word and word_tag(word) in self.spec.thing_tags:
+                run_start = at if run_start is None else run_start
+                run_end = at + len(word)
+            elif run_start is not None:
+                head = self._named(clause, *text.to_original(run_start, run_end))
+                skeleton = normalise(head).skeleton if head else ""
+                if (
+                    len(head) >= 2
+                    and skeleton not in self.spec.matter_not_people
+                    and not self._names_the_office(head)
+                    and self._opens_a_matter(head)
+                ):
+                    return head
+                run_start = None
+            at += len(word)
         return ""
 
     def _opening(self, words: list[str], text) -> tuple[int, int, int, bool]:
@@ -481,6 +517,19 @@ class Composer:
         if not words or words[0] in self.matter_lead or words[0].startswith(tuple(self.spec.matter_resident)):
             return True  # 这个月物业费, 您家门口的花盆
         return word_tag(words[0])[:1] not in self.spec.matter_not_opening
+
+    def _names_the_office(self, head: str) -> bool:
+        """Whether `head` is about how the office works or why it can't: it opens with the system,
+        the company or the staff it has (系统自动计时, 人手) or ends with a rule (公司规定)."""
+        words = self.words(normalise(head).skeleton) if self.words else []
+        return bool(words) and (words[0] in self.spec.office_opening or words[-1] in self.spec.office_ending)
+
+    def _without_rule(self, head: str) -> str:
+        """`head` without a rule said of it (快递代收的规矩 -> 快递代收): the thing is the matter."""
+        words = self.words(normalise(head).skeleton) if self.words else []
+        if len(words) > 2 and words[-2] == "的" and words[-1] in self.spec.office_ending:
+            return head[: -(len(words[-1]) + 1)]
+        return head
 
     def _noun_at(self, clause: str, at: int) -> bool:
         """Whether the word of `clause` starting at `at` is a noun (jieba's tag)."""

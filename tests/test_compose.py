@@ -166,6 +166,24 @@ def test_the_matter_is_named_from_the_dropped_clauses(checker, text, matter):
     assert "我们也" not in rewrite and "的事的事" not in rewrite
 
 
+@pytest.mark.parametrize(
+    "text,matter,not_said",
+    [
+        # no clause opens with it: the first thing a problem clause names
+        ("不可能是我们保安把您的电动车弄倒的，我们都有监控。", "电动车的事", None),
+        ("这个难度太大，您说的把健身器材挪走我们这边弄不了。", "健身器材的事", None),
+        ("自己家的地漏自己不清理", "地漏的事", None),
+        # never the rule, the excuse or a manner of speaking
+        ("唉我也没办法呀，人手就这么多，绿化带杂草过几天再说。", "绿化带杂草的事", "人手的事"),
+        ("说实话我也搞不懂，快递柜收费是快递公司定的。", "快递柜收费的事", "说实话的事"),
+    ],
+)
+def test_the_matter_is_a_thing_raised_not_the_office(checker, text, matter, not_said):
+    rewrite = checker.check(text, now=MORNING).rewrite
+    assert matter in rewrite and (not_said is None or not_said not in rewrite), rewrite
+    assert checker.check(rewrite, now=MORNING).findings == (), rewrite
+
+
 def test_a_clause_with_a_concrete_fact_needs_a_surer_residue_reading(checker):
     text = "电子发票这个我不懂，我不会开。公司规定就是只能财务开，你周一到周五9点到5点来物业中心二楼吧。"
     rewrite = checker.check(text, now=MORNING).rewrite
