@@ -599,6 +599,8 @@ def test_llm_drafting_through_the_server(standin, tmp_path):
         ("楼前那棵树的大树枝快断了，吊着晃，下面好多小孩在玩", "urgent"),  # about to fall, people under it
         ("五楼李奶奶一个人住，三天没见她下楼了，敲门也没人应", "urgent"),  # someone alone not answering
         ("暖气管接头崩了 热水喷得满地 水都没过脚面了 快来人", "flood"),  # a kind beats a bare 快来人
+        ("我家老人把卧室门反锁了，现在怎么也打不开，在里面喊", "locked_in"),  # locked from inside
+        ("小区突然停电，我妈的呼吸机停了，赶紧想办法", "urgent"),  # a machine a life depends on
     ],
 )
 def test_present_dangers_of_every_kind_are_read(checker, text, kind):
@@ -615,6 +617,7 @@ def test_present_dangers_of_every_kind_are_read(checker, text, kind):
         "卧室暖气烫得快着火了，阀门怎么关小？",  # a figure of speech
         "暖气管冻裂了，你们让我自己掏钱修，凭什么？",  # who pays for a damage, argued
         "物业说我家水管爆了淹了楼下，要我赔",  # a claim reported
+        "我的自行车在地库被偷了，监控说是坏的，谁负责？",  # a theft done, not one going on
     ],
 )
 def test_no_one_in_danger_now_is_no_emergency(checker, text):
@@ -627,6 +630,8 @@ def test_no_one_in_danger_now_is_no_emergency(checker, text):
         ("再有人往我车位上停，我就把他车胎扎了", "hostile"),  # harm vowed by the resident
         ("楼上那只狗再半夜叫，我就给它下药", "hostile"),
         ("上个月说给修，到今天也没修，说了跟没说一样", "respect"),  # a promise not kept
+        ("门口路灯的事我都报第四次了", "respect"),  # raised for the Nth time
+        ("说好十点来水，现在下午三点了，骗鬼呢", "vent"),  # anger in other words
     ],
 )
 def test_psychology_cues_read_vows_and_broken_promises(checker, text, code):
@@ -641,6 +646,7 @@ def test_psychology_cues_read_vows_and_broken_promises(checker, text, code):
         ("在你们没铲的冰上滑倒了，医药费谁出", "cleaning"),  # 医药费 is a loss, not a fee
         ("供暖不达标，这个月的取暖费得退一半", "fees"),  # a refund of a charge
         ("施工车把花坛压了，里面的月季全死了", "greening"),  # plants killed
+        ("外墙翻新要全体业主表决，我家坚决不同意", "fund"),  # an owners' vote spends the fund
     ],
 )
 def test_topic_cues_read_winter_matters(checker, text, topic):
