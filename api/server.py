@@ -7,12 +7,14 @@ HUASHU_* environment variables, so `--workers N` behaves like one worker N times
 
 from __future__ import annotations
 
+import inspect
 import ipaddress
 import os
 
 from api.settings import Settings
 
 LOOPBACK_NAMES = {"localhost", "localhost.localdomain", "ip6-localhost"}
+WORKER_STARTUP_SECONDS = 60  # how long a replacement worker may take to load before a reload gives up
 
 
 class ServeRefused(Exception):
@@ -76,6 +78,12 @@ def serve(settings: Settings) -> None:
 
     check_startup(settings)
     export(settings)
+    options = {}
+    if "timeout_worker_healthcheck" in inspect.signature(uvicorn.Config).parameters:
+        # uvicorn >= 0.36 replaces workers on SIGHUP (a reload) only once a new one is ready, and
+        # gives up after this many seconds: a worker loads the lexicons, models and dictionary
+        # first, which takes longer than uvicorn's 5 s default on a busy machine
+        options["timeout_worker_healthcheck"] = WORKER_STARTUP_SECONDS
     uvicorn.run(
         "api.app:create_app",
         factory=True,
@@ -86,4 +94,5 @@ def serve(settings: Settings) -> None:
         access_log=False,
         server_header=False,
         proxy_headers=False,
+        **options,
     )
