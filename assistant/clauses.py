@@ -13,14 +13,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from assistant.punctuation import CLAUSE_ENDS, DIGIT_CLASS, NUMBER_JOINERS, SPACES
+from assistant.punctuation import CLAUSE_ENDS, DIGIT_CLASS, NUMBER_JOINERS, SPACE_BREAK
 
 _QUOTE_PAIRS = {"“": "”", "‘": "’", "「": "」", "『": "』", '"': '"', "'": "'"}
 # the joiners end a clause, unless between two digits (punctuation.IN_NUMBER)
 _BREAK = re.compile(
     "(?:[" + re.escape("".join(c for c in CLAUSE_ENDS if c not in NUMBER_JOINERS)) + "]"
     f"|(?<!{DIGIT_CLASS})[{NUMBER_JOINERS}]|[{NUMBER_JOINERS}](?!{DIGIT_CLASS}))+"
-    "|(?<=[^" + re.escape(CLAUSE_ENDS + SPACES) + "]{2})[" + re.escape(SPACES) + "]+(?=[^" + re.escape(CLAUSE_ENDS + SPACES) + "]{2})"
+    f"|{SPACE_BREAK.pattern}"
 )
 _QUOTED = re.compile(
     "|".join(f"{re.escape(o)}([^{re.escape(o + c)}]{{1,60}}){re.escape(c)}" for o, c in _QUOTE_PAIRS.items())

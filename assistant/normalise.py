@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from assistant import phonetics
-from assistant.punctuation import CARRIAGE_RETURN, CLAUSE_BREAKS, FULL_STOPS, IN_NUMBER, QUESTION_MARKS
+from assistant.punctuation import CARRIAGE_RETURN, CLAUSE_BREAKS, FULL_STOPS, IN_NUMBER, QUESTION_MARKS, SPACE_BREAK
 
 CLAUSE, STOP, QUESTION = "，", "。", "？"
 _JOINED = {":": ":", "：": ":", ",": ",", "，": ","}  # in a number or a time (9:00, 1,000), as written
@@ -246,8 +246,10 @@ def normalise(text: str) -> Normalised:
     origin: list[int] = []
     form_of = _CHAR_FORM.get
     last_is_marker = True  # no marker at the very start
+    # spaces that end a clause (clauses.py) are a clause mark here too: one definition of a clause
+    spaced = {m.start() for m in SPACE_BREAK.finditer(text)}
     for i, ch in enumerate(text):
-        form = _JOINED[ch] if i in joined else form_of(ch)
+        form = _JOINED[ch] if i in joined else CLAUSE if i in spaced else form_of(ch)
         if form is None:
             form = _char_form(ch)
         if not form:

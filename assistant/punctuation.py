@@ -31,5 +31,11 @@ NUMBER_JOINERS = ":：,，"
 DIGIT_CLASS = "[0-9０-９]"
 IN_NUMBER = re.compile(f"(?<={DIGIT_CLASS})[{NUMBER_JOINERS}](?={DIGIT_CLASS})")
 
+# chat typed fast puts spaces where punctuation would be (车位的事 没有吧 改天再说): a run of spaces
+# between two runs of at least two characters ends a clause; spaces between single characters
+# (这 种 问 题) are noise, not structure
+_NOT_END = "[^" + re.escape(CLAUSE_ENDS + SPACES) + "]"
+SPACE_BREAK = re.compile(f"(?<={_NOT_END}{{2}})[{re.escape(SPACES)}]+(?={_NOT_END}{{2}})")
+
 # a character class of everything that ends a clause, or a space, for regular expressions
 CLAUSE_END_OR_SPACE_CLASS = "[" + re.escape(CLAUSE_ENDS) + r"\s]"

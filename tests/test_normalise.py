@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from assistant.clauses import clauses
 from assistant.normalise import MARKERS, normalise
 
 VARIANTS = [
@@ -88,6 +89,14 @@ def test_normalise_clauses_and_sentences():
     n = normalise("好的，马上到。您稍等？谢谢")
     assert [n.skeleton[a:b] for a, b in n.clauses()] == ["好的", "马上到", "您稍等", "谢谢"]
     assert [n.skeleton[a:b] for a, b in n.sentences()] == ["好的，马上到", "您稍等", "谢谢"]
+
+
+def test_spaces_typed_for_punctuation_end_clauses_as_the_clauses_do():
+    text = "周末师傅不上班 水管的事找工程部  这个我们不管"
+    n = normalise(text)
+    assert [n.skeleton[a:b] for a, b in n.clauses()] == ["周末师傅不上班", "水管的事找工程部", "这个我们不管"]
+    assert [text[c.start : c.end] for c in clauses(text)] == [n.original[slice(*n.to_original(a, b))] for a, b in n.clauses()]
+    assert normalise("这 种 问 题").clauses() == [(0, 4)]  # spaces between single characters are noise
 
 
 @pytest.mark.parametrize("text", ["", "\x00", "\ud800坏\udfff", "\u202e改天再联系你", "😀" * 50, "   \n\t "])
