@@ -22,6 +22,8 @@ RESIDUE = [
     ("这事我没说过啊，您记岔了吧，改天再聊。", ["我没说过", "您记岔了吧", "改天再聊"]),
     # short of hands is an excuse whenever it is said (年底人手紧)
     ("过节前人手紧张，车库照明加装是办不到的。", ["人手紧张", "办不到"]),
+    # a lecture's opener and a notice thrown back as a question go with the lecture
+    ("王阿姨我跟您说啊，群里不是早就发过了吗，垃圾分类这点常识大家都懂。", ["我跟您说啊", "不是早就发过了吗", "常识"]),
 ]
 TIME = re.compile(r"(今天|明天|后天)(上午|中午|下午|晚上)[一二三四五六七八九十]+点前")
 
@@ -178,6 +180,7 @@ def test_the_matter_is_named_from_the_dropped_clauses(checker, text, matter):
         # never the rule, the excuse or a manner of speaking
         ("唉我也没办法呀，人手就这么多，绿化带杂草过几天再说。", "绿化带杂草的事", "人手的事"),
         ("说实话我也搞不懂，快递柜收费是快递公司定的。", "快递柜收费的事", "说实话的事"),
+        ("我们装的地漏压根不可能反味，要真有您找开发商吧", "地漏", "压根的事"),  # 压根 ends it
     ],
 )
 def test_the_matter_is_a_thing_raised_not_the_office(checker, text, matter, not_said):
