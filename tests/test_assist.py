@@ -601,6 +601,11 @@ def test_llm_drafting_through_the_server(standin, tmp_path):
         ("暖气管接头崩了 热水喷得满地 水都没过脚面了 快来人", "flood"),  # a kind beats a bare 快来人
         ("我家老人把卧室门反锁了，现在怎么也打不开，在里面喊", "locked_in"),  # locked from inside
         ("小区突然停电，我妈的呼吸机停了，赶紧想办法", "urgent"),  # a machine a life depends on
+        # a dispute or a figure of speech elsewhere does not put out a real danger
+        ("有人在撬我家门，你们保安说关我什么事", "crime"),
+        ("天然气泄漏了，满楼道都是味，物业说关我什么事", "gas"),
+        ("楼下电动车充电充得起火了", "fire"),
+        ("油锅烧得着火了，赶紧来人", "fire"),
     ],
 )
 def test_present_dangers_of_every_kind_are_read(checker, text, kind):
@@ -615,13 +620,21 @@ def test_present_dangers_of_every_kind_are_read(checker, text, kind):
         "车停在地库，钥匙落在车里了，明天再说吧",
         "小区东边那棵大树有根枝条快断了，找人修剪一下吧",
         "卧室暖气烫得快着火了，阀门怎么关小？",  # a figure of speech
-        "暖气管冻裂了，你们让我自己掏钱修，凭什么？",  # who pays for a damage, argued
+        "暖气管冻裂了你们让我自己掏钱修？凭什么？",  # who pays for a damage, argued in the same breath
         "物业说我家水管爆了淹了楼下，要我赔",  # a claim reported
         "我的自行车在地库被偷了，监控说是坏的，谁负责？",  # a theft done, not one going on
+        "楼上制氧机整夜不停地响",  # a noise, not a machine stopped
+        "我一个人在家，物业电话打不通，快递放哪",  # calling the office, no one unseen
     ],
 )
 def test_no_one_in_danger_now_is_no_emergency(checker, text):
     assert checker.procedure.signals.read(text).emergency is None
+
+
+def test_locked_out_with_the_key_inside_is_no_emergency_by_the_rules(checker):
+    """出门 is no door locked from inside, and the key is no one in there (the model, which reads
+    the whole message, may still raise it: a false alarm is the lesser error)."""
+    assert checker.procedure.signals.read("我妈出门把门反锁了，钥匙在里面", model=None).emergency is None
 
 
 @pytest.mark.parametrize(
@@ -640,6 +653,19 @@ def test_psychology_cues_read_vows_and_broken_promises(checker, text, code):
 
 
 @pytest.mark.parametrize(
+    "text, code",
+    [
+        ("有人扎了我的车胎，监控能查吗", "hostile"),  # a victim's report
+        ("再不来修剪，我就自己把树枝剪了", "hostile"),  # doing it oneself is no threat
+        ("你们说给换的那个灯，我也没意见", "respect"),  # no promise broken
+    ],
+)
+def test_psychology_cues_do_not_read_reports_or_do_it_yourself_as_vows(checker, text, code):
+    reading = checker.procedure.signals.read(text, model=None)
+    assert code not in {c for c, _, _ in reading.psychology}
+
+
+@pytest.mark.parametrize(
     "text, topic",
     [
         ("单元门口的雪一直没人扫，老人出不了门", "cleaning"),  # snow and ice are the cleaners'
@@ -649,5 +675,5 @@ def test_psychology_cues_read_vows_and_broken_promises(checker, text, code):
         ("外墙翻新要全体业主表决，我家坚决不同意", "fund"),  # an owners' vote spends the fund
     ],
 )
-def test_topic_cues_read_winter_matters(checker, text, topic):
+def test_topic_cues_read_seasonal_and_estate_matters(checker, text, topic):
     assert checker.procedure.signals.read(text, model=None).topic[0] == topic
