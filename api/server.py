@@ -14,7 +14,9 @@ import os
 from api.settings import Settings
 
 LOOPBACK_NAMES = {"localhost", "localhost.localdomain", "ip6-localhost"}
-WORKER_STARTUP_SECONDS = 60  # how long a replacement worker may take to load before a reload gives up
+# how long a worker may take to answer uvicorn's supervisor: to load before a reload gives up on
+# it, and to answer a liveness ping before it is taken for hung and replaced
+WORKER_STARTUP_SECONDS = 60
 
 
 class ServeRefused(Exception):
@@ -82,7 +84,8 @@ def serve(settings: Settings) -> None:
     if "timeout_worker_healthcheck" in inspect.signature(uvicorn.Config).parameters:
         # uvicorn >= 0.36 replaces workers on SIGHUP (a reload) only once a new one is ready, and
         # gives up after this many seconds: a worker loads the lexicons, models and dictionary
-        # first, which takes longer than uvicorn's 5 s default on a busy machine
+        # first, which takes longer than uvicorn's 5 s default on a busy machine. The same timeout
+        # bounds its liveness pings, so a hung worker is replaced after a minute, not five seconds
         options["timeout_worker_healthcheck"] = WORKER_STARTUP_SECONDS
     uvicorn.run(
         "api.app:create_app",

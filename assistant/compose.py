@@ -92,6 +92,7 @@ class ComposeSpec(_Strict):
     matter_not_opening: list[str]
     matter_not_people: list[str]
     matter_for_you: list[str]
+    matter_bare_negations: list[str]
     matter_kind_pointers: list[str]
     thing_tags: list[str]
     office_opening: list[str]
@@ -467,6 +468,8 @@ class Composer:
             i += 1
         if negated_at is not None and (i == len(words) or text.to_original(0, end)[1] > 0.75 * length):
             end, i = negated_at, -1  # the whole clause is no matter: what it is about (维修基金账目|不对外公开)
+        elif negated_at is not None and words[i - 1] in self.spec.matter_bare_negations:
+            end = negated_at  # a negation with nothing after it names nothing (群里|不是早就发过了吗)
         return i, end
 
     def _lead(self, words: list[str], i: int) -> int:

@@ -25,7 +25,14 @@ RESIDUE = [
     # a lecture's opener and a notice thrown back as a question go with the lecture
     ("王阿姨我跟您说啊，群里不是早就发过了吗，垃圾分类这点常识大家都懂。", ["我跟您说啊", "不是早就发过了吗", "常识"]),
 ]
+# ... and what only sounds like them: a promise to tell, an offer to a resident who is busy
+NOT_RESIDUE = ["有结果了我马上跟您说", "到时候我跟您说", "您搬家忙不过来的话，我们可以派两个人帮您搬"]
 TIME = re.compile(r"(今天|明天|后天)(上午|中午|下午|晚上)[一二三四五六七八九十]+点前")
+
+
+@pytest.mark.parametrize("text", NOT_RESIDUE)
+def test_promises_and_offers_are_not_residue(checker, text):
+    assert checker.check(text, now=MORNING).rewrite == text
 
 
 @pytest.mark.parametrize("text,residue", RESIDUE)
@@ -180,7 +187,8 @@ def test_the_matter_is_named_from_the_dropped_clauses(checker, text, matter):
         # never the rule, the excuse or a manner of speaking
         ("唉我也没办法呀，人手就这么多，绿化带杂草过几天再说。", "绿化带杂草的事", "人手的事"),
         ("说实话我也搞不懂，快递柜收费是快递公司定的。", "快递柜收费的事", "说实话的事"),
-        ("我们装的地漏压根不可能反味，要真有您找开发商吧", "地漏", "压根的事"),  # 压根 ends it
+        ("我们装的地漏压根不可能反味，要真有您找开发商吧", "地漏的事", "压根的事"),  # 压根 ends it
+        ("这事我也没办法", "我来帮您想办法", "办法的事"),  # the problem's own words name nothing
     ],
 )
 def test_the_matter_is_a_thing_raised_not_the_office(checker, text, matter, not_said):
