@@ -307,7 +307,9 @@ class Composer:
         """What the first problem clause that names one is about: its opening words before the
         problem's own words, up to the first word about the speaker, the resident, a time or a
         verdict (compose.yaml). `problems`: clause -> where its problem's words start in it.
-        An excuse or a dismissal beside the problem names nothing the resident raised.
+        An excuse or a dismissal beside the problem names nothing the resident raised. When no
+        clause opens with it: what was (not) promised (我可没说过|免费给您换草皮), else the first
+        run of nouns a problem clause names (_first_thing).
         `address_end`: where a form of address opening the first clause ends (亲|物业费帐单…)."""
         if self.words is None:
             return ""
@@ -345,8 +347,8 @@ class Composer:
                 hi = max((at for at in _word_starts(text, words) if at <= problem_at), default=problem_at)
             if hi <= lo or hi > 0.75 * whole:
                 continue
-            head = self._without_rule(self._named(clause, lo, hi))
-            if not head or not self._opens_a_matter(head) or self._names_the_office(head):
+            head = self._as_matter(self._named(clause, lo, hi))
+            if not head:
                 continue
             if normalise(head).skeleton in squashed:
                 return ""
@@ -370,8 +372,8 @@ class Composer:
 
     def _first_thing(self, clause: str) -> str:
         """The first run of nouns in `clause` (jieba's tags, compose.yaml thing_tags) that names a
-        thing, not a person or a kind (快递柜收费|的事我真不知道 -> 快递柜收费): what the matter is
-        when no clause opens with it."""
+        thing, not a person or a kind (不可能是我们保安把您的电动车弄倒的 -> 电动车): what the matter
+        is when no clause opens with it."""
         text = normalise(clause)
         words = self.words(text.skeleton)
         at = 0
@@ -381,14 +383,8 @@ class Composer:
                 run_start = at if run_start is None else run_start
                 run_end = at + len(word)
             elif run_start is not None:
-                head = self._named(clause, *text.to_original(run_start, run_end))
-                skeleton = normalise(head).skeleton if head else ""
-                if (
-                    len(head) >= 2
-                    and skeleton not in self.spec.matter_not_people
-                    and not self._names_the_office(head)
-                    and self._opens_a_matter(head)
-                ):
+                head = self._as_matter(self._named(clause, *text.to_original(run_start, run_end)))
+                if head:
                     return head
                 run_start = None
             at += len(word)
@@ -511,28 +507,24 @@ class Composer:
             run = pattern.sub(say, run)
         return run
 
-    def _opens_a_matter(self, head: str) -> bool:
-        """Whether `head` can name a thing raised: not a person alone (师傅), and not opening with a
-        pronoun or a function word (谁家, 为啥这么定), though the resident's own 您家 and a time can."""
-        if normalise(head).skeleton in self.spec.matter_not_people:
-            return False  # who is to do it (师傅), not what
-        words = self.words(normalise(head).skeleton) if self.words else []
-        if not words or words[0] in self.matter_lead or words[0].startswith(tuple(self.spec.matter_resident)):
-            return True  # 这个月物业费, 您家门口的花盆
-        return word_tag(words[0])[:1] not in self.spec.matter_not_opening
-
-    def _names_the_office(self, head: str) -> bool:
-        """Whether `head` is about how the office works or why it can't: it opens with the system,
-        the company or the staff it has (系统自动计时, 人手) or ends with a rule (公司规定)."""
-        words = self.words(normalise(head).skeleton) if self.words else []
-        return bool(words) and (words[0] in self.spec.office_opening or words[-1] in self.spec.office_ending)
-
-    def _without_rule(self, head: str) -> str:
-        """`head` without a rule said of it (快递代收的规矩 -> 快递代收): the thing is the matter."""
-        words = self.words(normalise(head).skeleton) if self.words else []
+    def _as_matter(self, head: str) -> str:
+        """`head` as the matter's name, or "" if it cannot name a thing raised. A rule said of it
+        goes (快递代收的规矩 -> 快递代收); not a person alone (师傅); not how the office works or why
+        it can't (系统自动计时, 人手, 公司规定); not opening with a pronoun or a function word (谁家,
+        为啥这么定), though the resident's own 您家 and a time can."""
+        if not head:
+            return ""
+        words = self.words(normalise(head).skeleton)
         if len(words) > 2 and words[-2] == "的" and words[-1] in self.spec.office_ending:
-            return head[: -(len(words[-1]) + 1)]
-        return head
+            head = head[: -(len(words[-1]) + 1)]
+            words = self.words(normalise(head).skeleton)
+        if normalise(head).skeleton in self.spec.matter_not_people:
+            return ""  # who is to do it (师傅), not what
+        if words and (words[0] in self.spec.office_opening or words[-1] in self.spec.office_ending):
+            return ""
+        if not words or words[0] in self.matter_lead or words[0].startswith(tuple(self.spec.matter_resident)):
+            return head  # 这个月物业费, 您家门口的花盆
+        return head if word_tag(words[0])[:1] not in self.spec.matter_not_opening else ""
 
     def _noun_at(self, clause: str, at: int) -> bool:
         """Whether the word of `clause` starting at `at` is a noun (jieba's tag)."""
