@@ -292,8 +292,8 @@ class SurveyResponse(BaseModel):
     files: list[str]
     respondents: int
     lines_from: dict[str, Literal["items_average", "given"]]
-    importance_line: float
-    satisfaction_line: float
+    importance_line: float | None = Field(description="None when no item has an importance score and none was given.")
+    satisfaction_line: float | None = Field(description="None when no item has a satisfaction score and none was given.")
     items: list[SurveyItem]
     urgent: list[SurveyItem]
     comments: dict

@@ -383,6 +383,18 @@ def test_api_survey_from_json_rows_puts_each_item_in_its_quadrant(client):
     assert given["lines_from"]["satisfaction"] == "given"
 
 
+def test_api_survey_with_no_satisfaction_scores_has_no_satisfaction_line(client):
+    """Found by the schema fuzzer: answers that only rate importance leave the satisfaction line
+    undefined; the response says null, as its schema allows, and places no item."""
+    r = client.post("/v1/survey", json={"rows": [{"respondent": "R1", "item": "电梯维修", "importance": 4, "satisfaction": None}]})
+    assert r.status_code == 200, r.text
+    body = r.json()
+    assert body["satisfaction_line"] is None and body["importance_line"] == 4.0
+    assert body["items"][0]["quadrant"] is None
+    schema = client.get("/openapi.json").json()["components"]["schemas"]["SurveyResponse"]["properties"]["satisfaction_line"]
+    assert {"type": "null"} in schema.get("anyOf", []), schema
+
+
 def test_api_survey_upload_equals_the_command_and_takes_files_over_the_json_limit(client, tmp_path):
     from management.survey import run
 

@@ -21,8 +21,9 @@
   function interval(ci) { return ci ? `${two(ci[0])}～${two(ci[1])}` : "—"; }
 
   function render(result) {
-    const lines = `满意度分界线 ${result.satisfaction_line}（${result.lines_from.satisfaction === "given" ? "给定" : "各项目平均"}），` +
-      `重要程度分界线 ${result.importance_line}（${result.lines_from.importance === "given" ? "给定" : "各项目平均"}）`;
+    const line = (value) => (value === null ? "无（没有项目打分）" : value);
+    const lines = `满意度分界线 ${line(result.satisfaction_line)}（${result.lines_from.satisfaction === "given" ? "给定" : "各项目平均"}），` +
+      `重要程度分界线 ${line(result.importance_line)}（${result.lines_from.importance === "given" ? "给定" : "各项目平均"}）`;
     $("survey-summary").textContent = `有效受访者 ${result.respondents} 位，项目 ${result.items.length} 个；${lines}。`;
     $("survey-chart").innerHTML = result.chart_svg;  // the server's own SVG; every name in it is escaped there
     const urgent = $("survey-urgent");
