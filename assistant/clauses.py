@@ -49,6 +49,13 @@ def _unquoted_clauses(text: str, start: int, end: int) -> list[Clause]:
     return out
 
 
+def quoted_spans(text: str) -> list[tuple[int, int]]:
+    """Where the words in quotation marks are (each one clause, see clauses())."""
+    return [
+        (m.start(i), m.end(i)) for m in _QUOTED.finditer(text) for i in range(1, m.re.groups + 1) if m.group(i) is not None
+    ]
+
+
 def clauses(text: str) -> list[Clause]:
     """The clauses of `text`, in order; none for a blank text. A quotation is one clause even
     when it holds commas ("通知只发群里，老人看不到可不行")."""

@@ -246,8 +246,13 @@ def normalise(text: str) -> Normalised:
     origin: list[int] = []
     form_of = _CHAR_FORM.get
     last_is_marker = True  # no marker at the very start
-    # spaces that end a clause (clauses.py) are a clause mark here too: one definition of a clause
+    # spaces that end a clause (clauses.py) are a clause mark here too, outside quotation marks
+    # as there: a quotation is one clause
     spaced = {m.start() for m in SPACE_BREAK.finditer(text)}
+    if spaced:
+        from assistant.clauses import quoted_spans
+
+        spaced = {i for i in spaced if not any(a <= i < b for a, b in quoted_spans(text))}
     for i, ch in enumerate(text):
         form = _JOINED[ch] if i in joined else CLAUSE if i in spaced else form_of(ch)
         if form is None:

@@ -97,6 +97,9 @@ def test_spaces_typed_for_punctuation_end_clauses_as_the_clauses_do():
     assert [n.skeleton[a:b] for a, b in n.clauses()] == ["周末师傅不上班", "水管的事找工程部", "这个我们不管"]
     assert [text[c.start : c.end] for c in clauses(text)] == [n.original[slice(*n.to_original(a, b))] for a, b in n.clauses()]
     assert normalise("这 种 问 题").clauses() == [(0, 4)]  # spaces between single characters are noise
+    quoted = "邻居说“我家 没漏水 你找别人”"  # a quotation is one clause, spaces or not
+    assert [quoted[c.start : c.end] for c in clauses(quoted)] == ["邻居说", "我家 没漏水 你找别人"]
+    assert "，" not in normalise(quoted).skeleton
 
 
 @pytest.mark.parametrize("text", ["", "\x00", "\ud800坏\udfff", "\u202e改天再联系你", "😀" * 50, "   \n\t "])
