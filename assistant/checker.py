@@ -94,7 +94,7 @@ class Checker:
 
     def _analysis(self, text: str, skip: Callable[[Entry], bool] | None = None, reading=None) -> Analysis:
         """`reading`: the classifier's reading of `text`, when check_many read a chunk together."""
-        return self.component.analyzer.analyse(text, WordBounds(text, self.tokenizer.words), skip=skip, reading=reading)
+        return self.component.analyzer.analyse(text, WordBounds(text, bounds=self.tokenizer.bounds), skip=skip, reading=reading)
 
     @staticmethod
     def _finish(text: str, analysis: Analysis, rewrite: str, now: datetime) -> Report:

@@ -52,6 +52,8 @@ class ReplyReader:
         self.rules = lexicon.context_rules
         self.relatives = _relatives()
         self._labels = {label: j for j, label in enumerate(classifier.labels)} if classifier else {}
+        # each label's threshold, by column: which clauses a label may be found in, all at once
+        self._thresholds = np.array([classifier.threshold[label] for label in classifier.labels]) if classifier else None
 
     def residue_of(self, original: str, features=None):
         """For each clause of `original` (clauses.clauses), the probability that a good rewrite
@@ -133,36 +135,34 @@ class ReplyReader:
 
     def _model_findings(self, original, parts, skeletons, scores, covered, skip) -> list[tuple[Finding, None]]:
         out = []
-        threshold = self.classifier.threshold
-        for k, part in enumerate(parts):
-            if part.quoted:
+        labels = self.classifier.labels
+        for k, j in zip(*np.nonzero(scores >= self._thresholds)):  # row by row, labels in order
+            k, j = int(k), int(j)
+            part, label, p = parts[k], labels[j], float(scores[k, j])
+            if part.quoted or label in covered.get(k, ()):
                 continue
-            for label, j in self._labels.items():
-                p = float(scores[k, j])
-                if p < threshold[label] or label in covered.get(k, ()):
-                    continue
-                entry = self.lexicon.model_entries.get(label)
-                if entry is None or (skip is not None and skip(entry)) or self._voided(label, k, skeletons):
-                    continue
-                # a clause read as a forbidden phrase is not also reported as its parent category
-                if any(c != label and c in covered.get(k, ()) for c in self.relatives[label] if c.startswith("F")):
-                    continue
-                out.append(
-                    (
-                        Finding(
-                            rule_id=entry.id,
-                            category=label,
-                            severity=entry.severity,
-                            start=part.start,
-                            end=part.end,
-                            match=original[part.start : part.end],
-                            message=entry.message,
-                            suggestions=entry.rewrites[:3],
-                            confidence=round(p, 3),
-                            source="model",
-                        ),
-                        None,
-                    )
+            entry = self.lexicon.model_entries.get(label)
+            if entry is None or (skip is not None and skip(entry)) or self._voided(label, k, skeletons):
+                continue
+            # a clause read as a forbidden phrase is not also reported as its parent category
+            if any(c != label and c in covered.get(k, ()) for c in self.relatives[label] if c.startswith("F")):
+                continue
+            out.append(
+                (
+                    Finding(
+                        rule_id=entry.id,
+                        category=label,
+                        severity=entry.severity,
+                        start=part.start,
+                        end=part.end,
+                        match=original[part.start : part.end],
+                        message=entry.message,
+                        suggestions=entry.rewrites[:3],
+                        confidence=round(p, 3),
+                        source="model",
+                    ),
+                    None,
                 )
-                covered.setdefault(k, set()).update(self.relatives[label])
+            )
+            covered.setdefault(k, set()).update(self.relatives[label])
         return out

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import bisect
 import logging
+import math
 import os
 import re
 import tempfile
@@ -23,6 +24,7 @@ from collections.abc import Iterable
 from itertools import accumulate
 from pathlib import Path
 
+from assistant.memo import Memo
 from assistant.punctuation import CLAUSE_END_OR_SPACE_CLASS
 
 MAX_PIECE = 200
@@ -31,6 +33,11 @@ _NOT_BREAK = "[^" + _BREAK[1:]
 _PIECES = re.compile(f"{_NOT_BREAK}{{1,{MAX_PIECE}}}|{_BREAK}+")
 _BREAK_CHAR = re.compile(_BREAK)
 _LONG_RUN = re.compile(f"{_NOT_BREAK}{{{MAX_PIECE + 1}}}")
+# jieba's own: the runs it searches its dictionary in, what it yields whole outside them, and the
+# characters it runs together (jieba.re_han_default, re_skip_default, re_eng)
+_JIEBA_BLOCK = re.compile(r"([\u4E00-\u9FD5a-zA-Z0-9+#&\._%\-]+)", re.U)
+_JIEBA_SKIP = re.compile(r"(\r\n|\s)", re.U)
+_JIEBA_ENG = re.compile(r"[a-zA-Z0-9]", re.U)
 BOUNDS_KEY = "huashu_bounds"
 TEXT_KEY = "huashu_text"  # Doc.text re-joins every token; the tokenizer keeps the string it was given
 
@@ -109,10 +116,12 @@ class WordBounds:
     answers are those of word_bounds(words(text)).
     """
 
-    def __init__(self, text: str, words=None, known: list[int] | None = None):
-        """`words`: the segmenter; or `known`: the sorted bounds, already worked out (a Doc's)."""
+    def __init__(self, text: str, words=None, known: list[int] | None = None, *, bounds=None):
+        """`bounds`: where the words of a piece start and end (Segmenter.bounds), or `words`: the
+        segmenter's words; or `known`: the sorted bounds, already worked out (a Doc's)."""
         self._text = text
         self._words = words
+        self._bounds = bounds
         self._known = known
         self._starts: list[int] | None = None
         self._ends: list[int] = []
@@ -122,7 +131,9 @@ class WordBounds:
         bounds = self._segmented.get(i)
         if bounds is None:
             start, end = self._starts[i], self._ends[i]
-            bounds = [start + b for b in word_bounds(self._words(self._text[start:end]))]
+            piece = self._text[start:end]
+            found = self._bounds(piece) if self._bounds is not None else word_bounds(self._words(piece))
+            bounds = [start + b for b in found]
             self._segmented[i] = bounds
         return bounds
 
@@ -171,19 +182,91 @@ class Segmenter:
     def __init__(self):
         self.jieba_tokenizer = new_jieba()
         self._tagger = None
+        self._cost: dict[str, float] = {}  # word -> jieba's log probability of it (bounds)
+        self._bounds = Memo()  # piece -> its word bounds
 
     def add_words(self, words: Iterable[str]) -> None:
         """Teach this segmenter's dictionary `words` (the lexicon's), so they are never split."""
         for word in sorted(words):
             self.jieba_tokenizer.add_word(word)
+        self._cost = {}  # the total changed with them
+        self._bounds = Memo()
+
+    def bounds(self, text: str) -> list[int]:
+        """word_bounds(self.words(text)) for a text no longer than a piece, without the words:
+        jieba's own search (no HMM), without its generators and tuples, and each dictionary
+        word's log probability looked up once (what a check asks of the segmenter); a piece seen
+        lately is remembered (memo.Memo). The list returned is shared: read it, never change it."""
+        known = self._bounds.get(text)
+        if known is not None:
+            return known
+        out, at = [0], 0
+        for block in _JIEBA_BLOCK.split(text):
+            if not block:
+                continue
+            if _JIEBA_BLOCK.match(block):
+                self._block_bounds(block, at, out)
+            else:  # jieba's tokens outside its blocks: a line break or a space, else one character each
+                for part in _JIEBA_SKIP.split(block):
+                    if _JIEBA_SKIP.match(part):
+                        out.append(at + len(part))
+                    else:
+                        out.extend(range(at + 1, at + len(part) + 1))
+                    at += len(part)
+                continue
+            at += len(block)
+        return self._bounds.remember(text, out)
+
+    def _block_bounds(self, block: str, at: int, out: list[int]) -> None:
+        """jieba's best route through `block` (Tokenizer.get_DAG, calc and __cut_DAG_NO_HMM, the
+        same sums in the same order), its word ends appended to `out` shifted by `at`."""
+        freq = self.jieba_tokenizer.FREQ
+        cost = self._cost
+        n = len(block)
+        score = [0.0] * (n + 1)
+        ends = [0] * n
+        log_total = None
+        for k in range(n - 1, -1, -1):
+            best = best_end = None
+            i, frag = k, block[k]
+            while i < n and frag in freq:
+                if freq[frag]:
+                    c = cost.get(frag)
+                    if c is None:
+                        if log_total is None:
+                            log_total = math.log(self.jieba_tokenizer.total)
+                        c = cost[frag] = math.log(freq[frag]) - log_total
+                    total = c + score[i + 1]
+                    if best is None or total >= best:  # ties: the longer word, as max() over (score, end)
+                        best, best_end = total, i
+                i += 1
+                frag = block[k : i + 1]
+            if best is None:  # no word starts here: the character alone, as jieba's log(1)
+                if log_total is None:
+                    log_total = math.log(self.jieba_tokenizer.total)
+                best, best_end = (0.0 - log_total) + score[k + 1], k
+            score[k], ends[k] = best, best_end
+        x, held = 0, False
+        while x < n:
+            y = ends[x] + 1
+            if y - x == 1 and _JIEBA_ENG.match(block, x):
+                held = True  # single letters and digits run together into one word
+            else:
+                if held:
+                    out.append(at + x)
+                    held = False
+                out.append(at + y)
+            x = y
+        if held:
+            out.append(at + n)
 
     def words(self, text: str) -> list[str]:
-        cut = self.jieba_tokenizer.cut
-        if not _LONG_RUN.search(text):
-            return [w for w in cut(text, HMM=False) if w]
+        """jieba's words of `text` (no HMM), a long run of it in pieces."""
+        pieces = [text] if not _LONG_RUN.search(text) else _PIECES.findall(text)
         words: list[str] = []
-        for piece in _PIECES.findall(text):
-            words.extend(w for w in cut(piece, HMM=False) if w)
+        for piece in pieces:
+            bounds = self.bounds(piece)
+            words.extend(piece[a:b] for a, b in zip(bounds, bounds[1:]))
         return words
 
 
@@ -226,6 +309,9 @@ class ChunkedJiebaTokenizer:
 
     def words(self, text: str) -> list[str]:
         return self.segmenter.words(text)
+
+    def bounds(self, text: str) -> list[int]:
+        return self.segmenter.bounds(text)
 
     def __call__(self, text: str):
         from spacy.tokens import Doc

@@ -37,6 +37,37 @@ def _texts() -> list[str]:
     return rows + EDGE_TEXTS
 
 
+def _jieba_words(tokenizer, text: str) -> list[str]:
+    """jieba's own cut, no HMM, a long run in pieces: what Segmenter.words reproduces faster."""
+    from assistant.segment import _LONG_RUN, _PIECES
+
+    pieces = [text] if not _LONG_RUN.search(text) else _PIECES.findall(text)
+    return [w for piece in pieces for w in tokenizer.jieba_tokenizer.cut(piece, HMM=False) if w]
+
+
+def test_the_segmenter_finds_the_words_jieba_finds(checker):
+    from assistant.model.data import DATA_DIR
+    from assistant.segment import _PIECES, word_bounds
+
+    training = [
+        json.loads(line)["text"]
+        for path in sorted(DATA_DIR.glob("*/*.jsonl"))
+        for line in path.read_text(encoding="utf-8").splitlines()
+        if line.strip()
+    ]
+    texts = _texts() + training + [
+        "No.2楼3.5米的管子 abc12 x y\r\n好的  A1B2c",
+        "ＡＢＣ１２３全角 e-mail: a_b%c#d&e+f.g-h",
+        "𠀀𠀁 😀 ㊗️ \t\n\r",
+        "一" * 450 + "，好的 abc" + "二" * 30,
+    ]
+    tokenizer = checker.tokenizer
+    for text in texts:
+        assert tokenizer.words(text) == _jieba_words(tokenizer, text), text
+        for piece in _PIECES.findall(text):
+            assert tokenizer.bounds(piece) == word_bounds(_jieba_words(tokenizer, piece)), piece
+
+
 def test_word_bounds_segment_only_where_asked_and_agree_with_the_whole_text(checker):
     from assistant.segment import WordBounds, word_bounds
 

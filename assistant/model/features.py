@@ -26,7 +26,11 @@ import numpy as np
 from assistant.clauses import NEIGHBOURS, Clause, clauses
 from assistant.errors import RuleFileError
 from assistant.lexicon import Lexicon
+from assistant.memo import Memo
 from assistant.normalise import normalise
+
+
+_SKELETONS = Memo()  # clause -> its matching form (normalise is the same for every spec)
 
 
 @dataclass(frozen=True)
@@ -38,6 +42,7 @@ class FeatureSpec:
     # name -> what must be found first (each item a name of `elsewhere`, or a list of which one
     # will do): a pattern that cannot match without them is not searched for where they are not
     needs: dict[str, tuple[tuple[str, ...], ...]] = field(default_factory=dict)
+    shown: Memo = field(default_factory=Memo, compare=False, repr=False)  # (group, text) -> names found
 
     @classmethod
     def from_config(cls, config: dict, lexicon: Lexicon, where: str) -> FeatureSpec:
@@ -156,7 +161,7 @@ def _clause_facts(
     parts: list[Clause], skeletons: list[str], spec: FeatureSpec, found: Callable[[dict, str], list[str]]
 ) -> list[tuple[list[str], list[str]]]:
     """For each clause of one reply: (the reply facts, crossed with its character pairs; the
-    position and length facts). `found`: spec.found, remembered for the batch."""
+    position and length facts). `found`: spec.found, remembered (memo.Memo)."""
     n = len(parts)
     # what each clause does by itself; a clause's context is what its neighbours do
     does = [found(spec.elsewhere, s) for s in skeletons] if n > 1 else [[]]
@@ -183,22 +188,21 @@ def features_together(texts: Sequence[str], spec: FeatureSpec) -> tuple[list[Rep
     """The features of each reply, and of all their clauses in one run (the indices and where
     each clause's begin), to be scored in one call."""
     split = [clauses(text) for text in texts]
-    # the same clause comes back within a batch (您好, 给您添麻烦了 in every rewrite checked):
-    # what it reads as and what it shows are worked out once per call, and forgotten after it
-    skeleton_of: dict[str, str] = {}
-    shown: dict[tuple[int, str], list[str]] = {}
+    # the same clause comes back (您好, 给您添麻烦了 in every rewrite checked): what it reads as
+    # and what it shows are worked out once, and remembered (memo.Memo)
+    shown = spec.shown
 
     def skeleton(clause: str) -> str:
-        out = skeleton_of.get(clause)
+        out = _SKELETONS.get(clause)
         if out is None:
-            out = skeleton_of[clause] = normalise(clause).skeleton
+            out = _SKELETONS.remember(clause, normalise(clause).skeleton)
         return out
 
     def found(patterns: dict, text: str) -> list[str]:
-        key = (id(patterns), text)
+        key = (patterns is spec.here, text)
         out = shown.get(key)
         if out is None:
-            out = shown[key] = spec.found(patterns, text)
+            out = shown.remember(key, spec.found(patterns, text))
         return out
 
     skeletons = [[skeleton(p.text(text)) for p in parts] for text, parts in zip(texts, split)]

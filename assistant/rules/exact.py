@@ -59,9 +59,14 @@ class ExactMatcher:
         subject = self._subject(text)
         if not subject:
             return
+        patterns = self._patterns
         for number in sorted(numbers):
+            pattern = patterns[number]
+            first = pattern.search(subject)  # most patterns the prefilter lets through find nothing
+            if first is None:
+                continue
             entry, k = self._owners[number]
-            for m in self._patterns[number].finditer(subject):
+            for m in pattern.finditer(subject, first.start()):  # the same matches, from the first on
                 if m.end() == m.start():
                     continue
                 start, end = self._to_skeleton(text, m.start(), m.end())

@@ -1,0 +1,22 @@
+"""Memo: what a pure function gave for a piece of text, remembered across checks, within bounds.
+
+Replies repeat themselves: greetings, thanks, the composer's own sentences and a day's stock
+phrases come back in reply after reply, and what a clause reads as (its matching form, what it
+shows, where its words end) does not change with the reply around it. A Memo remembers those
+answers and forgets them all at once when it holds MEMO_SIZE, so memory stays flat however much
+is checked. Only pure answers go in one: a report never depends on what was checked before it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+MEMO_SIZE = 20_000  # answers per memo: about a day of a busy desk's distinct clauses
+
+
+class Memo(dict):
+    def remember(self, key: Any, value: Any) -> Any:
+        if len(self) >= MEMO_SIZE:
+            self.clear()
+        self[key] = value
+        return value
