@@ -189,3 +189,31 @@ def test_check_many_without_composing_gives_the_same_findings(checker):
     full = list(checker.check_many(texts, workers=1, now=now))
     assert all(r.rewrite == "" for r in bare)
     assert bare == [replace(r, rewrite="") for r in full]
+
+
+def test_what_is_remembered_is_bounded_and_never_changes_a_report(checker, monkeypatch):
+    """memo.Memo forgets everything at MEMO_SIZE, and a report is the same whether the clauses
+    it holds were remembered from earlier checks or worked out afresh."""
+    from assistant import memo
+    from assistant.model import features
+    from assistant.segment import Segmenter
+
+    monkeypatch.setattr(memo, "MEMO_SIZE", 3)
+    small = memo.Memo()
+    for k in range(7):
+        small.remember(k, k)
+        assert len(small) <= 3
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    now = datetime(2026, 12, 7, 10, 30, tzinfo=ZoneInfo("Asia/Shanghai"))  # the same promised times
+    texts = _texts()
+    warm = [r.to_dict() for r in checker.check_many(texts + texts, workers=1, now=now)]
+    assert warm[: len(texts)] == warm[len(texts) :]
+    # afresh: empty memos, forgotten after every third answer
+    features._SKELETONS.clear()
+    checker.component.analyzer.reader.classifier.spec.shown.clear()
+    assert isinstance(checker.tokenizer, Segmenter)
+    checker.tokenizer._bounds.clear()
+    cold = [r.to_dict() for r in checker.check_many(texts, workers=1, now=now)]
+    assert cold == warm[: len(texts)]
