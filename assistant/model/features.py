@@ -42,7 +42,7 @@ class FeatureSpec:
     # name -> what must be found first (each item a name of `elsewhere`, or a list of which one
     # will do): a pattern that cannot match without them is not searched for where they are not
     needs: dict[str, tuple[tuple[str, ...], ...]] = field(default_factory=dict)
-    shown: Memo = field(default_factory=Memo, compare=False, repr=False)  # (group, text) -> names found
+    shown: Memo = field(default_factory=Memo, compare=False, repr=False)  # (is here, text) -> facts found
 
     @classmethod
     def from_config(cls, config: dict, lexicon: Lexicon, where: str) -> FeatureSpec:
@@ -161,16 +161,21 @@ def _clause_facts(
     parts: list[Clause], skeletons: list[str], spec: FeatureSpec, found: Callable[[dict, str], list[str]]
 ) -> list[tuple[list[str], list[str]]]:
     """For each clause of one reply: (the reply facts, crossed with its character pairs; the
-    position and length facts). `found`: spec.found, remembered (memo.Memo)."""
+    position and length facts). `found`: the facts spec.found names ("e:" or "h:" and the
+    pattern's name), remembered (memo.Memo)."""
     n = len(parts)
     # what each clause does by itself; a clause's context is what its neighbours do
-    does = [found(spec.elsewhere, s) for s in skeletons] if n > 1 else [[]]
+    does = [found(spec.elsewhere, s) for s in skeletons] if n > 1 else [()]
     out = []
     for k, own in enumerate(skeletons):
-        facts = sorted({f"e:{name}" for j in range(max(0, k - NEIGHBOURS), min(n, k + NEIGHBOURS + 1)) if j != k for name in does[j]})
+        context: set[str] = set()
+        for j in range(max(0, k - NEIGHBOURS), min(n, k + NEIGHBOURS + 1)):
+            if j != k:
+                context.update(does[j])
+        facts = sorted(context)
         if spec.here:
             before = skeletons[k - 1][-8:] + "，" if k else ""
-            facts += [f"h:{name}" for name in found(spec.here, before + own)]
+            facts += found(spec.here, before + own)
         if parts[k].quoted:
             facts.append("h:quoted")
         where = "only" if n == 1 else "first" if k == 0 else "last" if k == n - 1 else "mid"
@@ -198,11 +203,12 @@ def features_together(texts: Sequence[str], spec: FeatureSpec) -> tuple[list[Rep
             out = _SKELETONS.remember(clause, normalise(clause).skeleton)
         return out
 
-    def found(patterns: dict, text: str) -> list[str]:
-        key = (patterns is spec.here, text)
-        out = shown.get(key)
+    def found(patterns: dict, text: str) -> tuple[str, ...]:
+        here = patterns is spec.here
+        out = shown.get((here, text))
         if out is None:
-            out = shown.remember(key, spec.found(patterns, text))
+            prefix = "h:" if here else "e:"
+            out = shown.remember((here, text), tuple(prefix + name for name in spec.found(patterns, text)))
         return out
 
     skeletons = [[skeleton(p.text(text)) for p in parts] for text, parts in zip(texts, split)]
@@ -224,15 +230,12 @@ def features_together(texts: Sequence[str], spec: FeatureSpec) -> tuple[list[Rep
     clause = 0
     for parts, one in zip(split, skeletons):
         for crossed, plain in _clause_facts(parts, one, spec, found) if parts else ():
-            for fact in crossed:
-                seed = _fact_seed(fact)
-                crossed_seeds.append(seed ^ _CROSS)
-                crossed_owners.append(clause)
-                fact_hashes.append(seed)
-                fact_owners.append(clause)
-            for fact in plain:
-                fact_hashes.append(_fact_seed(fact))
-                fact_owners.append(clause)
+            seeds = [_fact_seed(fact) for fact in crossed]
+            crossed_seeds += [seed ^ _CROSS for seed in seeds]
+            crossed_owners += [clause] * len(seeds)
+            seeds += [_fact_seed(fact) for fact in plain]
+            fact_hashes += seeds
+            fact_owners += [clause] * len(seeds)
             clause += 1
     families = [hashes, np.array(fact_hashes, dtype=np.uint64)]
     owner_families = [owners, np.array(fact_owners, dtype=np.int64)]
