@@ -67,16 +67,16 @@ def clauses(text: str) -> list[Clause]:
         out.append(Clause(m.start(inner), m.end(inner), quoted=True))
         pos = m.end()
     out.extend(_unquoted_clauses(text, pos, len(text)))
-    return [_trimmed(text, c) for c in out if text[c.start : c.end].strip()]
-
-
-def _trimmed(text: str, c: Clause) -> Clause:
-    start, end = c.start, c.end
-    while start < end and text[start].isspace():
-        start += 1
-    while end > start and text[end - 1].isspace():
-        end -= 1
-    return Clause(start, end, c.quoted)
+    trimmed = []
+    for c in out:  # without the spaces at either end; a clause of spaces alone is none
+        piece = text[c.start : c.end]
+        kept = piece.strip()
+        if len(kept) == len(piece):
+            trimmed.append(c)
+        elif kept:
+            start = c.start + len(piece) - len(piece.lstrip())
+            trimmed.append(Clause(start, start + len(kept), c.quoted))
+    return trimmed
 
 
 NEIGHBOURS = 4  # how many clauses either side make a clause's context

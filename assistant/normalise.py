@@ -48,12 +48,19 @@ def is_han(ch: str) -> bool:
     return "\u4e00" <= ch <= "\u9fff" or "\u3400" <= ch <= "\u4dbf" or "\U00020000" <= ch <= "\U0003134f"
 
 
+_HAN = re.compile("[\u4e00-\u9fff\u3400-\u4dbf\U00020000-\U0003134f]")  # is_han, as a pattern
+
+
 def traditional_share(text: str) -> float:
     """The share of the Chinese characters of `text` that are Traditional (change when simplified)."""
-    han = [c for c in text if is_han(c)]
+    han = "".join(_HAN.findall(text))
     if not han:
         return 0.0
-    return sum(1 for c in han if _char_form(c) != c) / len(han)
+    if _ONE_TO_ONE_CHARS.issuperset(han):  # each seen before: simplified in C
+        simplified = han.translate(_ONE_TO_ONE)
+    else:
+        simplified = "".join(_char_form(c) for c in han)  # a Chinese character's form is one character
+    return sum(map(str.__ne__, han, simplified)) / len(han)
 
 
 def _simplified(ch: str) -> str:
