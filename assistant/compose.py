@@ -93,6 +93,7 @@ class ComposeSpec(_Strict):
     matter_not_people: list[str]
     matter_for_you: list[str]
     matter_bare_negations: list[str]
+    matter_later: list[str] = []
     matter_kind_pointers: list[str]
     thing_tags: list[str]
     office_opening: list[str]
@@ -171,6 +172,7 @@ class Composer:
         self.matter_staff = frozenset(spec.matter_owner) - frozenset(spec.matter_resident) - {"你", "你们", "他们"}
         self.matter_written = lexicon.compile(spec.matter_written, f"{where}: matter_written", ComposeError)
         self.matter_not_in = frozenset(spec.matter_not_in)
+        self.matter_later = frozenset(spec.matter_later)
         self.comparison = frozenset(spec.comparison)
         self.kinds = tuple(spec.matter_kinds)
         self.kinds_opening = tuple(spec.matter_kinds_opening)
@@ -280,7 +282,8 @@ class Composer:
         return {k for finding, ks, _, _ in _found_clauses(parts, analysis) if finding.category in categories for k in ks}
 
     def _matter_sources(
-        self, parts: list[Clause], skeletons: list[str], drop: set[int], problems: dict[int, int], taken: int
+        self, parts: list[Clause], skeletons: list[str], drop: set[int], problems: dict[int, int], taken: int,
+        courtesies: frozenset[int] = frozenset(),
     ) -> dict[int, int]:
         """The dropped clauses the matter may come from, each with where its problem's words start
         (a residue clause: nowhere, it may be named whole), in reading order (电梯昨天刚保养过
@@ -293,7 +296,7 @@ class Composer:
             if (
                 k not in problems
                 and not skeletons[k].startswith(resident)
-                and any(j not in drop and _says_something(skeletons[j]) for j in range(taken, k))
+                and any(j not in drop and j not in courtesies and _says_something(skeletons[j]) for j in range(taken, k))
             ):
                 continue  # an excuse after a kept clause (阀门我看了|今天配件没带): the kept one named it,
                 # unless it is about the resident's own (管子是新换的|您家墙上那水印是别的原因)
@@ -316,6 +319,13 @@ class Composer:
         squashed = normalise(kept_text).skeleton
         comparing = self._clauses_found_in(parts, analysis, self.comparison) if analysis else set()
         not_in = self._clauses_found_in(parts, analysis, self.matter_not_in) if analysis else set()
+        if analysis:  # a clause about the resident or the price names the matter less often than one about the request
+            found_in = {k: set() for k in problems}
+            for finding, ks, _, _ in _found_clauses(parts, analysis):
+                for k in ks:
+                    found_in.setdefault(k, set()).add(finding.category)
+            later = {k for k, categories in found_in.items() if categories and categories <= self.matter_later}
+            problems = {k: problems[k] for k in sorted(problems, key=lambda k: (k in later, k))}
         for k, problem_at in problems.items():
             clause, cut = self._matter_clause(original, parts[k], address_end if k == 0 else 0)
             problem_at -= cut
@@ -520,6 +530,8 @@ class Composer:
             words = self.words(normalise(head).skeleton)
         if normalise(head).skeleton in self.spec.matter_not_people:
             return ""  # who is to do it (师傅), not what
+        if all(word_tag(w) == "t" for w in words):
+            return ""  # when, not what (下个月|大概能多安排一次)
         if words and (words[0] in self.spec.office_opening or words[-1] in self.spec.office_ending):
             return ""
         if not words or words[0] in self.matter_lead or words[0].startswith(tuple(self.spec.matter_resident)):
@@ -560,7 +572,7 @@ class Composer:
         return Plan(
             address=address,
             kept=runs,
-            matter=self._matter(original, parts, self._matter_sources(parts, skeletons, drop, problems, taken), kept_text,
+            matter=self._matter(original, parts, self._matter_sources(parts, skeletons, drop, problems, taken, _courtesies(parts, analysis)), kept_text,
                                 opens_at if address else 0, analysis),
             categories=frozenset(f.category for f, _ in analysis.findings),
             has_answer_time=bool(self.answers_by.search(normalise(kept_text).skeleton)),
@@ -700,6 +712,21 @@ def _found_clauses(parts: list[Clause], analysis: Analysis):
         start, end = analysis.text.to_original(hit.start, hit.end) if hit is not None else (finding.start, finding.end)
         ks = clause_index(parts, start, end) or clause_index(parts, finding.start, finding.end)
         yield finding, ks, start, hit is not None
+
+
+def _courtesies(parts: list[Clause], analysis: Analysis) -> frozenset[int]:
+    """The clauses that are thanks or an apology and nothing else (感谢您的反馈): they name no
+    matter, so an excuse after one may still name it (泳池加热其实操作相当简单)."""
+    out = set()
+    for k, part in enumerate(parts):
+        polite = sum(
+            min(p.end, part.end) - max(p.start, part.start)
+            for p in analysis.positives
+            if p.category == "P2" and min(p.end, part.end) > max(p.start, part.start)
+        )
+        if polite and polite >= (part.end - part.start) - 3:  # 感谢您|的反馈
+            out.add(k)
+    return frozenset(out)
 
 
 def _says_something(skeleton: str) -> bool:
