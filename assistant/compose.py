@@ -37,6 +37,7 @@ from assistant.analyzer import Analysis
 from assistant.clauses import Clause, clause_index, clauses
 from assistant.errors import RuleFileError
 from assistant.lexicon import Lexicon
+from assistant.memo import Memo
 from assistant.normalise import is_han, normalise, traditional_share
 from assistant.segment import WordBounds, word_tag
 from assistant.taxonomy import taxonomy
@@ -45,6 +46,17 @@ from assistant.timing import promise_time
 COMPOSE_FILE = Path(__file__).resolve().parent / "compose.yaml"
 MAX_ROUNDS = 3
 _TRAILING = re.compile(r"[的呢啊吧哈呀嘛么哦噢~～\s]+$")  # not 了: 快递丢了 is what happened (快递丢了的事)
+
+
+_NORMALISED = Memo()  # clause -> its matching form: a plan reads the same clauses many times over
+
+
+def _normalised(text: str) -> Normalised:
+    """normalise(text), remembered (memo.Memo); read it, never change it."""
+    out = _NORMALISED.get(text)
+    if out is None:
+        out = _NORMALISED.remember(text, normalise(text))
+    return out
 
 
 class ComposeError(RuleFileError):
@@ -251,7 +263,7 @@ class Composer:
         if not parts:
             return "", 0
         first = parts[0]
-        if len(parts) > 1 and self.address.match(normalise(first.text(original).strip()).skeleton):
+        if len(parts) > 1 and self.address.match(_normalised(first.text(original).strip()).skeleton):
             return first.text(original), 1
         word, space, _ = first.text(original).partition(" ")
         if space and self.address.match(word.strip()):  # "姐 车位转租这种我不会办": the address, then a space
@@ -316,7 +328,7 @@ class Composer:
         `address_end`: where a form of address opening the first clause ends (亲|物业费帐单…)."""
         if self.words is None:
             return ""
-        squashed = normalise(kept_text).skeleton
+        squashed = _normalised(kept_text).skeleton
         comparing = self._clauses_found_in(parts, analysis, self.comparison) if analysis else set()
         not_in = self._clauses_found_in(parts, analysis, self.matter_not_in) if analysis else set()
         if analysis:  # a clause about the resident or the price names the matter less often than one about the request
@@ -331,13 +343,13 @@ class Composer:
             problem_at -= cut
             whole = len(clause)
             if k in comparing:
-                written = normalise(clause)
+                written = _normalised(clause)
                 marked = self.comparison_marker.search(written.skeleton)
                 if marked is None or marked.start() == 0:
                     continue  # only who "can do it" (我家奶奶都会弄)
                 at = written.to_original(marked.start(), marked.end())[0]
                 clause, problem_at = clause[:at], at  # 门禁卡绑定这种操作|连小朋友都会弄
-            text = normalise(clause)
+            text = _normalised(clause)
             words = self.words(text.skeleton)
             i, start, end, written = self._opening(words, text)
             i, end = self._run(words, text, i, start, end, problem_at, whole)
@@ -360,23 +372,23 @@ class Composer:
             head = self._as_matter(self._named(clause, lo, hi))
             if not head:
                 continue
-            if normalise(head).skeleton in squashed:
+            if _normalised(head).skeleton in squashed:
                 return ""
             return self._the_matter(head)
         for k in problems:  # no clause opens with it: what was (not) promised (我可没说过|免费给您换草皮)
             clause, _ = self._matter_clause(original, parts[k], address_end if k == 0 else 0)
-            text = normalise(clause)
+            text = _normalised(clause)
             promised = self.matter_promised.search(text.skeleton)
             if promised and promised.end() < len(text.skeleton):
                 head = self._named(clause, *text.to_original(promised.end(), len(text.skeleton)))
-                if head and normalise(head).skeleton not in squashed:
+                if head and _normalised(head).skeleton not in squashed:
                     return self._the_matter(head)
         for k in problems:  # nothing opens a clause with it: the first thing a problem clause names
             if k in not_in:
                 continue
             clause, _ = self._matter_clause(original, parts[k], address_end if k == 0 else 0)
             head = self._first_thing(clause)
-            if head and normalise(head).skeleton not in squashed:
+            if head and _normalised(head).skeleton not in squashed:
                 return self._the_matter(head)
         return ""
 
@@ -384,7 +396,7 @@ class Composer:
         """The first run of nouns in `clause` (jieba's tags, compose.yaml thing_tags) that names a
         thing, not a person or a kind (不可能是我们保安把您的电动车弄倒的 -> 电动车): what the matter
         is when no clause opens with it."""
-        text = normalise(clause)
+        text = _normalised(clause)
         words = self.words(text.skeleton)
         at = 0
         run_start = run_end = None
@@ -500,7 +512,7 @@ class Composer:
         """clause[lo:hi] without its trailing particles, if it can name a matter: "" for a kind
         (这个问题|你找物业吧, 这种小问题), or words too short, too long or not words (B2-058车位, 1.8 are)."""
         head = _TRAILING.sub("", clause[lo:hi])
-        skeleton = normalise(head).skeleton
+        skeleton = _normalised(head).skeleton
         if skeleton.lstrip(self.spec.matter_kind_sizes) in self.kinds or skeleton.startswith(self.kinds_opening):
             return ""  # a kind, small or not (小问题), or what opens with one (情况压根)
         if not 2 <= len(head) <= 16 or not all(is_han(c) or c.isalnum() or c in "-#/.:" for c in head):
@@ -509,7 +521,7 @@ class Composer:
 
     def _the_matter(self, head: str) -> str:
         """How the commitment names it: 电梯异响的事, but 这个问题 as it is (as written: 問題 too)."""
-        return head if normalise(head).skeleton.endswith(self.kinds) else head + "的事"
+        return head if _normalised(head).skeleton.endswith(self.kinds) else head + "的事"
 
     def _softened(self, run: str) -> str:
         """A kept run without the words that make its fact a reproach (compose.yaml soften)."""
@@ -524,11 +536,11 @@ class Composer:
         为啥这么定), though the resident's own 您家 and a time can."""
         if not head:
             return ""
-        words = self.words(normalise(head).skeleton)
+        words = self.words(_normalised(head).skeleton)
         if len(words) > 2 and words[-2] == "的" and words[-1] in self.spec.office_ending:
             head = head[: -(len(words[-1]) + 1)]
-            words = self.words(normalise(head).skeleton)
-        if normalise(head).skeleton in self.spec.matter_not_people:
+            words = self.words(_normalised(head).skeleton)
+        if _normalised(head).skeleton in self.spec.matter_not_people:
             return ""  # who is to do it (师傅), not what
         if all(word_tag(w) == "t" for w in words):
             return ""  # when, not what (下个月|大概能多安排一次)
@@ -540,7 +552,7 @@ class Composer:
 
     def _noun_at(self, clause: str, at: int) -> bool:
         """Whether the word of `clause` starting at `at` is a noun (jieba's tag)."""
-        words = self.words(normalise(clause[at:]).skeleton) if self.words else []
+        words = self.words(_normalised(clause[at:]).skeleton) if self.words else []
         return bool(words) and word_tag(words[0]).startswith("n")
 
     def _plan(
@@ -575,7 +587,7 @@ class Composer:
             matter=self._matter(original, parts, self._matter_sources(parts, skeletons, drop, problems, taken, _courtesies(parts, analysis)), kept_text,
                                 opens_at if address else 0, analysis),
             categories=frozenset(f.category for f, _ in analysis.findings),
-            has_answer_time=bool(self.answers_by.search(normalise(kept_text).skeleton)),
+            has_answer_time=bool(self.answers_by.search(_normalised(kept_text).skeleton)),
             polite=any(p.category == "P2" for p in analysis.positives) and bool(runs),
             contact=self._contact(original, parts, skeletons, analysis),
         )
@@ -592,7 +604,7 @@ class Composer:
         problem_clauses = sorted({k for f, _ in analysis.findings for k in clause_index(parts, f.start, f.end)})
         for k in problem_clauses:
             clause = parts[k].text(original)
-            text = normalise(clause)
+            text = _normalised(clause)
             bounds = WordBounds(text.skeleton, self.words)  # whole words only, segmented if asked
             for m in (m for pattern in self.contacts for m in pattern.finditer(text.skeleton)):
                 if m.start("who") not in bounds or m.end("who") not in bounds:
@@ -656,7 +668,7 @@ class Composer:
             return original
         # each clause's matching form, read once (the reply's features hold them already)
         skeletons = analysis.features.skeletons if analysis.features is not None else [
-            normalise(p.text(original)).skeleton for p in parts
+            _normalised(p.text(original)).skeleton for p in parts
         ]
         problems = self._problems(parts, analysis)
         drop = self._dropped(original, parts, skeletons, problems, analysis.features, use_model)
