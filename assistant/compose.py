@@ -268,6 +268,10 @@ class Composer:
         word, space, _ = first.text(original).partition(" ")
         if space and self.address.match(word.strip()):  # "姐 车位转租这种我不会办": the address, then a space
             return word, 0
+        text = first.text(original)
+        for cut in range(2, min(6, len(text) - 1)):  # "大爷你认字不": the address, then the one addressed
+            if text[cut] in "你您" and text[cut + 1 : cut + 2] != "好" and self.address.match(text[:cut]):
+                return text[:cut], 0
         # a name (P1) or a greeting (您好, 大家好); a polite word alone (请问, 麻烦) addresses no one
         spans = sorted(
             (p.start, p.end)
