@@ -99,7 +99,8 @@ def staff(batches, only_prefixes, use_spacy: bool, dump=None) -> dict:
     config = load_config()["staff"]
     spec = FeatureSpec.from_config(config, lexicon, "config.yaml: staff")
     examples = staff_examples(
-        batches, spec, config["labels"], lexicon_locator(lexicon), bool(config.get("unpunctuated_copies"))
+        batches, spec, config["labels"], lexicon_locator(lexicon), bool(config.get("unpunctuated_copies")),
+        bool(config.get("good_replies")),
     )
     targets = np.array(examples.targets)
     analyzer = Analyzer(lexicon)  # the lexicon alone (with the context rules)

@@ -88,8 +88,13 @@ _PUNCTUATION = str.maketrans("", "", CLAUSE_ENDS + "、“”‘’\"'「」（�
 
 
 def staff_examples(
-    batches: Sequence[Batch], spec: FeatureSpec, labels: Sequence[str], locate, unpunctuated_copies: bool = False
+    batches: Sequence[Batch], spec: FeatureSpec, labels: Sequence[str], locate, unpunctuated_copies: bool = False,
+    good_replies: bool = False,
 ) -> Examples:
+    """Each labelled clause with its codes. unpunctuated_copies: each multi-clause reply again as
+    one run-on clause. good_replies: the clauses of each flagged row's `good` reply too, as clean
+    clauses of the same batch: the same matters said the way the deck asks (换门锁的事我今天下午
+    三点前给您答复) teach that a matter's words carry no code; what a clause does carries it."""
     out = Examples()
 
     def add(text: str, part, feature_row: list[int], codes: set[str], batch: Batch) -> None:
@@ -113,6 +118,11 @@ def staff_examples(
                 copy = reply_features(run_on, spec)
                 if len(copy.parts) == 1:
                     add(run_on, copy.parts[0], copy.rows[0], set().union(*(t for t in targets if t)), batch)
+            good = row.get("good")
+            if good_replies and good and good != row["text"] and (row.get("F") or row.get("D")):
+                rewritten = reply_features(good, spec)
+                for part, feature_row in zip(rewritten.parts, rewritten.rows, strict=True):
+                    add(good, part, feature_row, set(), batch)
     return out
 
 
@@ -192,7 +202,8 @@ def lexicon_locator(lexicon: Lexicon):
 def train_staff(batches: Sequence[Batch], lexicon: Lexicon, config: dict) -> tuple[np.ndarray, np.ndarray, Examples]:
     spec = FeatureSpec.from_config(config, lexicon, "config.yaml: staff")
     examples = staff_examples(
-        batches, spec, config["labels"], lexicon_locator(lexicon), bool(config.get("unpunctuated_copies"))
+        batches, spec, config["labels"], lexicon_locator(lexicon), bool(config.get("unpunctuated_copies")),
+        bool(config.get("good_replies")),
     )
     weights, bias = fit(
         examples.rows, np.array(examples.targets), spec.hash_bits, float(config["C"]), float(config.get("positive_weight", 1.0))
