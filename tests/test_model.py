@@ -201,3 +201,33 @@ def test_a_pattern_searched_only_with_others_finds_what_it_would_alone(checker):
 )
 def test_a_favour_denied_or_delayed_is_no_favour(checker, text, category):
     assert category in {f.category for f in checker.check(text).findings}
+
+
+def test_a_good_reply_is_learned_as_clean_clauses_of_its_own_batch(checker):
+    """config good_replies: the clauses of a flagged row's `good` reply are clean examples, in
+    the row's batch (left out with it in leave-one-batch-out); a clean row adds nothing twice."""
+    from pathlib import Path
+
+    from assistant.model.classifier import load_config
+    from assistant.model.data import Batch
+    from assistant.model.features import FeatureSpec
+    from assistant.model.train import lexicon_locator, staff_examples
+
+    lexicon = checker.lexicon
+    config = load_config()["staff"]
+    spec = FeatureSpec.from_config(config, lexicon, "config.yaml: staff")
+    flagged = {
+        "id": "t-1", "text": "换门锁你找房东，我们不给弄。", "F": ["F04"], "D": ["D3"],
+        "spans": [{"frag": "换门锁你找房东", "code": "F04"}, {"frag": "我们不给弄", "code": "D3"}],
+        "good": "换门锁的事我来帮您联系房东，今天下午三点前给您答复。",
+    }
+    clean = {"id": "t-2", "text": "好的，今天下午三点前给您答复。", "F": [], "D": [], "good": "好的，今天下午三点前给您答复。"}
+    batch = Batch("mine", Path("mine.jsonl"), [clean, flagged])  # what a row adds follows its own clauses
+    args = (spec, config["labels"], lexicon_locator(lexicon))
+    without = staff_examples([batch], *args, good_replies=False)
+    with_good = staff_examples([batch], *args, good_replies=True)
+    added = with_good.texts[len(without.texts):]
+    assert added == ["换门锁的事我来帮您联系房东", "今天下午三点前给您答复"]
+    assert all(not any(t) for t in with_good.targets[len(without.targets):])
+    assert set(with_good.batch) == {"mine"}
+    assert config["good_replies"] is True  # the shipped models learn them
