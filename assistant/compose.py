@@ -55,7 +55,7 @@ def _normalised(text: str) -> Normalised:
     """normalise(text), remembered (memo.Memo); read it, never change it."""
     out = _NORMALISED.get(text)
     if out is None:
-        out = _NORMALISED.remember(text, normalise(text))
+        out = _NORMALISED.remember(text, normalise(text), len(text))
     return out
 
 

@@ -193,10 +193,10 @@ class Segmenter:
         self._bounds = Memo()
 
     def bounds(self, text: str) -> list[int]:
-        """word_bounds(self.words(text)) for a text no longer than a piece, without the words:
-        jieba's own search (no HMM), without its generators and tuples, and each dictionary
-        word's log probability looked up once (what a check asks of the segmenter); a piece seen
-        lately is remembered (memo.Memo). The list returned is shared: read it, never change it."""
+        """word_bounds(self.words(text)) for a text with no run longer than a piece, without the
+        words: jieba's own search (no HMM), without its generators and tuples, each dictionary
+        word's log probability looked up once (what a check asks of the segmenter); a short text
+        seen lately is remembered (memo.Memo). The list returned is shared: never change it."""
         known = self._bounds.get(text)
         if known is not None:
             return known
@@ -215,7 +215,7 @@ class Segmenter:
                     at += len(part)
                 continue
             at += len(block)
-        return self._bounds.remember(text, out)
+        return self._bounds.remember(text, out, len(text))
 
     def _block_bounds(self, block: str, at: int, out: list[int]) -> None:
         """jieba's best route through `block` (Tokenizer.get_DAG, calc and __cut_DAG_NO_HMM, the

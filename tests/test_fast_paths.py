@@ -201,8 +201,10 @@ def test_what_is_remembered_is_bounded_and_never_changes_a_report(checker, monke
     monkeypatch.setattr(memo, "MEMO_SIZE", 3)
     small = memo.Memo()
     for k in range(7):
-        small.remember(k, k)
+        assert small.remember(k, k, 1) == k
         assert len(small) <= 3
+    assert small.remember("long", "answer", memo.MEMO_CHARS + 1) == "answer"  # given, not kept
+    assert "long" not in small
     from datetime import datetime
     from zoneinfo import ZoneInfo
 

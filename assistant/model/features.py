@@ -200,7 +200,7 @@ def features_together(texts: Sequence[str], spec: FeatureSpec) -> tuple[list[Rep
     def skeleton(clause: str) -> str:
         out = _SKELETONS.get(clause)
         if out is None:
-            out = _SKELETONS.remember(clause, normalise(clause).skeleton)
+            out = _SKELETONS.remember(clause, normalise(clause).skeleton, len(clause))
         return out
 
     def found(patterns: dict, text: str) -> tuple[str, ...]:
@@ -208,7 +208,7 @@ def features_together(texts: Sequence[str], spec: FeatureSpec) -> tuple[list[Rep
         out = shown.get((here, text))
         if out is None:
             prefix = "h:" if here else "e:"
-            out = shown.remember((here, text), tuple(prefix + name for name in spec.found(patterns, text)))
+            out = shown.remember((here, text), tuple(prefix + name for name in spec.found(patterns, text)), len(text))
         return out
 
     skeletons = [[skeleton(p.text(text)) for p in parts] for text, parts in zip(texts, split)]
