@@ -631,6 +631,49 @@ def test_no_one_in_danger_now_is_no_emergency(checker, text):
     assert checker.procedure.signals.read(text).emergency is None
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a review's cases: anyone fallen, a gas smell that makes one dizzy, a vow or a habit
+        # beside a present danger, a danger's sign gone while someone is hurt, a lift by number
+        "快递小哥倒在门口了",
+        "外卖小哥倒在楼下不动了",
+        "家里一股煤气味熏得头晕",
+        "我就要被困死了电梯卡在半空",
+        "我就让孩子在车里等一下车门自动锁上了孩子还在里面",
+        "楼上天天往下扔东西今天砸到人了",
+        "快点别让我们等着了救命啊",
+        "电题里困了个小孩 在哭 我在外面 门打不开 7栋1单元 这楼道灯经常坏。",
+        "插座刚才冒火花，现在没火花了，可是我妈被电了一下，人倒在地上叫不醒",
+        "救命 我跟我儿子卡在B座3号梯里了 停在十几楼中间一动不动",
+        "有个戴帽子的男的在剪电动车锁，已经弄开一辆了",
+        "我爸在储藏间，过道铁门被挂了锁，他在里头出不来",
+    ],
+)
+def test_a_present_danger_is_read_whatever_else_the_message_says(checker, text):
+    assert checker.procedure.signals.read(text).emergency is not None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "关于3号梯异响的问题，什么时候修？",
+        "我的门禁卡在2号梯旁边丢了",
+        "现在剪锁要多少钱",
+        "自行车锁密码忘了，你们能在楼下帮忙剪锁吗",
+        "小区大门晚上十点就锁上了，车出不去",
+        "天台的门锁上了打不开，想上去晒被子都不行",
+        "储藏室门锁上了开不了，我东西放在里面",
+        "他把车停在里面，我的车出不去",
+        "门缝里头夹了一张小广告",
+        "孩子的自行车刚才还在楼下，一转眼就不见了",
+        "明天停电一天，我家老人离不开制氧机怎么办",
+    ],
+)
+def test_an_errand_a_thing_lost_or_an_outage_announced_is_no_emergency(checker, text):
+    assert checker.procedure.signals.read(text).emergency is None
+
+
 def test_locked_out_with_the_key_inside_is_no_emergency_by_the_rules(checker):
     """出门 is no door locked from inside, and the key is no one in there (the model, which reads
     the whole message, may still raise it: a false alarm is the lesser error)."""
