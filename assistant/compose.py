@@ -106,6 +106,7 @@ class ComposeSpec(_Strict):
     matter_for_you: list[str]
     matter_bare_negations: list[str]
     matter_later: list[str] = []
+    address_alone: list[str] = []
     matter_kind_pointers: list[str]
     thing_tags: list[str]
     office_opening: list[str]
@@ -269,9 +270,12 @@ class Composer:
         if space and self.address.match(word.strip()):  # "姐 车位转租这种我不会办": the address, then a space
             return word, 0
         text = first.text(original)
+        named = {p.end - first.start for p in analysis.positives if p.category == "P1" and p.start == first.start}
         for cut in range(2, min(6, len(text) - 1)):  # "大爷你认字不": the address, then the one addressed
-            if text[cut] in "你您" and text[cut + 1 : cut + 2] != "好" and self.address.match(text[:cut]):
-                return text[:cut], 0
+            if text[cut] in "你您" and text[cut + 1 : cut + 2] not in ("好", "们") and (
+                cut in named or _normalised(text[:cut]).skeleton in self.spec.address_alone
+            ):
+                return text[:cut], 0  # (not 隔壁邻居你自己去协商吧: a third party named first)
         # a name (P1) or a greeting (您好, 大家好); a polite word alone (请问, 麻烦) addresses no one
         spans = sorted(
             (p.start, p.end)
@@ -323,8 +327,9 @@ class Composer:
         self, original: str, parts: list[Clause], problems: dict[int, int], kept_text: str, address_end: int = 0,
         analysis: Analysis | None = None,
     ) -> str:
-        """What the first problem clause that names one is about: its opening words before the
-        problem's own words, up to the first word about the speaker, the resident, a time or a
+        """What the first problem clause that names one is about (clauses about the request
+        first, then those about the price or the resident's ability: matter_later): its opening
+        words before the problem's own words, up to the first word about the speaker, the resident, a time or a
         verdict (compose.yaml). `problems`: clause -> where its problem's words start in it.
         An excuse or a dismissal beside the problem names nothing the resident raised. When no
         clause opens with it: what was (not) promised (我可没说过|免费给您换草皮), else the first
@@ -731,7 +736,7 @@ def _found_clauses(parts: list[Clause], analysis: Analysis):
 
 
 def _courtesies(parts: list[Clause], analysis: Analysis) -> frozenset[int]:
-    """The clauses that are thanks or an apology and nothing else (感谢您的反馈): they name no
+    """The clauses that are thanks or an apology and little else (感谢您|的反馈): they name no
     matter, so an excuse after one may still name it (泳池加热其实操作相当简单)."""
     out = set()
     for k, part in enumerate(parts):

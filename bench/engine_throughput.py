@@ -8,7 +8,7 @@ from a fresh interpreter to the first report (target: import plus first check < 
 is shared and noisy: read the ratios, measured in one run, rather than the absolute numbers.
 
 Every timed pass reads replies no earlier pass has read, so nothing the engine remembers of a
-clause (model.features._Memo) is carried from one pass to the next: what it remembers is what
+clause (assistant/memo.py) is carried from one pass to the next: what it remembers is what
 comes back within a pass, as greetings and thanks come back in a real day's replies.
 """
 

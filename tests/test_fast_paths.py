@@ -213,7 +213,10 @@ def test_what_is_remembered_is_bounded_and_never_changes_a_report(checker, monke
     warm = [r.to_dict() for r in checker.check_many(texts + texts, workers=1, now=now)]
     assert warm[: len(texts)] == warm[len(texts) :]
     # afresh: empty memos, forgotten after every third answer
+    from assistant import compose
+
     features._SKELETONS.clear()
+    compose._NORMALISED.clear()
     checker.component.analyzer.reader.classifier.spec.shown.clear()
     assert isinstance(checker.tokenizer, Segmenter)
     checker.tokenizer._bounds.clear()

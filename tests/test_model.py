@@ -231,3 +231,12 @@ def test_a_good_reply_is_learned_as_clean_clauses_of_its_own_batch(checker):
     assert all(not any(t) for t in with_good.targets[len(without.targets):])
     assert set(with_good.batch) == {"mine"}
     assert config["good_replies"] is True  # the shipped models learn them
+
+
+def test_a_good_reply_that_is_not_text_is_refused_with_its_line(tmp_path):
+    from assistant.model.data import DataError, read_batch
+
+    bad = tmp_path / "mine.jsonl"
+    bad.write_text('{"id": 1, "text": "好的"}\n{"id": 2, "text": "好", "F": [], "D": [], "good": [1]}\n', encoding="utf-8")
+    with pytest.raises(DataError, match=f"{bad}:2"):
+        read_batch(bad, "staff")

@@ -44,6 +44,8 @@ def _check_staff(row: dict, where: str) -> None:
     for span in row.get("spans", []):
         if not isinstance(span, dict) or span.get("frag") not in row["text"] or span.get("code") not in STAFF_CODES:
             raise DataError(f"{where}: each span needs a frag found in the text and a code")
+    if "good" in row and not isinstance(row["good"], str):
+        raise DataError(f"{where}: good must be the text of a good reply")
 
 
 def _check_resident(row: dict, where: str, psychology: set[str], topics: set[str]) -> None:
