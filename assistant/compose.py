@@ -37,8 +37,7 @@ from assistant.analyzer import Analysis
 from assistant.clauses import Clause, clause_index, clauses
 from assistant.errors import RuleFileError
 from assistant.lexicon import Lexicon
-from assistant.memo import Memo
-from assistant.normalise import is_han, normalise, traditional_share
+from assistant.normalise import is_han, normalise, normalised_clause, traditional_share
 from assistant.segment import WordBounds, word_tag
 from assistant.taxonomy import taxonomy
 from assistant.timing import promise_time
@@ -46,17 +45,6 @@ from assistant.timing import promise_time
 COMPOSE_FILE = Path(__file__).resolve().parent / "compose.yaml"
 MAX_ROUNDS = 3
 _TRAILING = re.compile(r"[的呢啊吧哈呀嘛么哦噢~～\s]+$")  # not 了: 快递丢了 is what happened (快递丢了的事)
-
-
-_NORMALISED = Memo()  # clause -> its matching form: a plan reads the same clauses many times over
-
-
-def _normalised(text: str) -> Normalised:
-    """normalise(text), remembered (memo.Memo); read it, never change it."""
-    out = _NORMALISED.get(text)
-    if out is None:
-        out = _NORMALISED.remember(text, normalise(text), len(text))
-    return out
 
 
 class ComposeError(RuleFileError):
@@ -264,7 +252,7 @@ class Composer:
         if not parts:
             return "", 0
         first = parts[0]
-        if len(parts) > 1 and self.address.match(_normalised(first.text(original).strip()).skeleton):
+        if len(parts) > 1 and self.address.match(normalised_clause(first.text(original).strip()).skeleton):
             return first.text(original), 1
         word, space, _ = first.text(original).partition(" ")
         if space and self.address.match(word.strip()):  # "姐 车位转租这种我不会办": the address, then a space
@@ -273,7 +261,7 @@ class Composer:
         named = {p.end - first.start for p in analysis.positives if p.category == "P1" and p.start == first.start}
         for cut in range(2, min(6, len(text) - 1)):  # "大爷你认字不": the address, then the one addressed
             if text[cut] in "你您" and text[cut + 1 : cut + 2] not in ("好", "们") and (
-                cut in named or _normalised(text[:cut]).skeleton in self.spec.address_alone
+                cut in named or normalised_clause(text[:cut]).skeleton in self.spec.address_alone
             ):
                 return text[:cut], 0  # (not 隔壁邻居你自己去协商吧: a third party named first)
         # a name (P1) or a greeting (您好, 大家好); a polite word alone (请问, 麻烦) addresses no one
@@ -297,9 +285,13 @@ class Composer:
         return original[first.start : end], 0
 
     @staticmethod
-    def _clauses_found_in(parts: list[Clause], analysis: Analysis, categories: frozenset[str]) -> set[int]:
-        """The clauses holding the words of a finding of `categories`."""
-        return {k for finding, ks, _, _ in _found_clauses(parts, analysis) if finding.category in categories for k in ks}
+    def _categories_by_clause(parts: list[Clause], analysis: Analysis | None) -> dict[int, set[str]]:
+        """The categories of the findings whose words each clause holds."""
+        out: dict[int, set[str]] = {}
+        for finding, ks, _, _ in _found_clauses(parts, analysis) if analysis else ():
+            for k in ks:
+                out.setdefault(k, set()).add(finding.category)
+        return out
 
     def _matter_sources(
         self, parts: list[Clause], skeletons: list[str], drop: set[int], problems: dict[int, int], taken: int,
@@ -337,28 +329,25 @@ class Composer:
         `address_end`: where a form of address opening the first clause ends (亲|物业费帐单…)."""
         if self.words is None:
             return ""
-        squashed = _normalised(kept_text).skeleton
-        comparing = self._clauses_found_in(parts, analysis, self.comparison) if analysis else set()
-        not_in = self._clauses_found_in(parts, analysis, self.matter_not_in) if analysis else set()
-        if analysis:  # a clause about the resident or the price names the matter less often than one about the request
-            found_in = {k: set() for k in problems}
-            for finding, ks, _, _ in _found_clauses(parts, analysis):
-                for k in ks:
-                    found_in.setdefault(k, set()).add(finding.category)
-            later = {k for k, categories in found_in.items() if categories and categories <= self.matter_later}
-            problems = {k: problems[k] for k in sorted(problems, key=lambda k: (k in later, k))}
+        squashed = normalised_clause(kept_text).skeleton
+        found_in = self._categories_by_clause(parts, analysis)
+        comparing = {k for k, categories in found_in.items() if categories & self.comparison}
+        not_in = {k for k, categories in found_in.items() if categories & self.matter_not_in}
+        # a clause about the resident or the price names the matter less often than one about the request
+        later = {k for k, categories in found_in.items() if categories <= self.matter_later}
+        problems = {k: problems[k] for k in sorted(problems, key=lambda k: (k in later, k))}
         for k, problem_at in problems.items():
             clause, cut = self._matter_clause(original, parts[k], address_end if k == 0 else 0)
             problem_at -= cut
             whole = len(clause)
             if k in comparing:
-                written = _normalised(clause)
+                written = normalised_clause(clause)
                 marked = self.comparison_marker.search(written.skeleton)
                 if marked is None or marked.start() == 0:
                     continue  # only who "can do it" (我家奶奶都会弄)
                 at = written.to_original(marked.start(), marked.end())[0]
                 clause, problem_at = clause[:at], at  # 门禁卡绑定这种操作|连小朋友都会弄
-            text = _normalised(clause)
+            text = normalised_clause(clause)
             words = self.words(text.skeleton)
             i, start, end, written = self._opening(words, text)
             i, end = self._run(words, text, i, start, end, problem_at, whole)
@@ -381,23 +370,23 @@ class Composer:
             head = self._as_matter(self._named(clause, lo, hi))
             if not head:
                 continue
-            if _normalised(head).skeleton in squashed:
+            if normalised_clause(head).skeleton in squashed:
                 return ""
             return self._the_matter(head)
         for k in problems:  # no clause opens with it: what was (not) promised (我可没说过|免费给您换草皮)
             clause, _ = self._matter_clause(original, parts[k], address_end if k == 0 else 0)
-            text = _normalised(clause)
+            text = normalised_clause(clause)
             promised = self.matter_promised.search(text.skeleton)
             if promised and promised.end() < len(text.skeleton):
                 head = self._named(clause, *text.to_original(promised.end(), len(text.skeleton)))
-                if head and _normalised(head).skeleton not in squashed:
+                if head and normalised_clause(head).skeleton not in squashed:
                     return self._the_matter(head)
         for k in problems:  # nothing opens a clause with it: the first thing a problem clause names
             if k in not_in:
                 continue
             clause, _ = self._matter_clause(original, parts[k], address_end if k == 0 else 0)
             head = self._first_thing(clause)
-            if head and _normalised(head).skeleton not in squashed:
+            if head and normalised_clause(head).skeleton not in squashed:
                 return self._the_matter(head)
         return ""
 
@@ -405,7 +394,7 @@ class Composer:
         """The first run of nouns in `clause` (jieba's tags, compose.yaml thing_tags) that names a
         thing, not a person or a kind (不可能是我们保安把您的电动车弄倒的 -> 电动车): what the matter
         is when no clause opens with it."""
-        text = _normalised(clause)
+        text = normalised_clause(clause)
         words = self.words(text.skeleton)
         at = 0
         run_start = run_end = None
@@ -521,7 +510,7 @@ class Composer:
         """clause[lo:hi] without its trailing particles, if it can name a matter: "" for a kind
         (这个问题|你找物业吧, 这种小问题), or words too short, too long or not words (B2-058车位, 1.8 are)."""
         head = _TRAILING.sub("", clause[lo:hi])
-        skeleton = _normalised(head).skeleton
+        skeleton = normalised_clause(head).skeleton
         if skeleton.lstrip(self.spec.matter_kind_sizes) in self.kinds or skeleton.startswith(self.kinds_opening):
             return ""  # a kind, small or not (小问题), or what opens with one (情况压根)
         if not 2 <= len(head) <= 16 or not all(is_han(c) or c.isalnum() or c in "-#/.:" for c in head):
@@ -530,7 +519,7 @@ class Composer:
 
     def _the_matter(self, head: str) -> str:
         """How the commitment names it: 电梯异响的事, but 这个问题 as it is (as written: 問題 too)."""
-        return head if _normalised(head).skeleton.endswith(self.kinds) else head + "的事"
+        return head if normalised_clause(head).skeleton.endswith(self.kinds) else head + "的事"
 
     def _softened(self, run: str) -> str:
         """A kept run without the words that make its fact a reproach (compose.yaml soften)."""
@@ -545,11 +534,11 @@ class Composer:
         为啥这么定), though the resident's own 您家 and a time can."""
         if not head:
             return ""
-        words = self.words(_normalised(head).skeleton)
+        words = self.words(normalised_clause(head).skeleton)
         if len(words) > 2 and words[-2] == "的" and words[-1] in self.spec.office_ending:
             head = head[: -(len(words[-1]) + 1)]
-            words = self.words(_normalised(head).skeleton)
-        if _normalised(head).skeleton in self.spec.matter_not_people:
+            words = self.words(normalised_clause(head).skeleton)
+        if normalised_clause(head).skeleton in self.spec.matter_not_people:
             return ""  # who is to do it (师傅), not what
         if all(word_tag(w) == "t" for w in words):
             return ""  # when, not what (下个月|大概能多安排一次)
@@ -561,7 +550,7 @@ class Composer:
 
     def _noun_at(self, clause: str, at: int) -> bool:
         """Whether the word of `clause` starting at `at` is a noun (jieba's tag)."""
-        words = self.words(_normalised(clause[at:]).skeleton) if self.words else []
+        words = self.words(normalised_clause(clause[at:]).skeleton) if self.words else []
         return bool(words) and word_tag(words[0]).startswith("n")
 
     def _plan(
@@ -596,7 +585,7 @@ class Composer:
             matter=self._matter(original, parts, self._matter_sources(parts, skeletons, drop, problems, taken, _courtesies(parts, analysis)), kept_text,
                                 opens_at if address else 0, analysis),
             categories=frozenset(f.category for f, _ in analysis.findings),
-            has_answer_time=bool(self.answers_by.search(_normalised(kept_text).skeleton)),
+            has_answer_time=bool(self.answers_by.search(normalised_clause(kept_text).skeleton)),
             polite=any(p.category == "P2" for p in analysis.positives) and bool(runs),
             contact=self._contact(original, parts, skeletons, analysis),
         )
@@ -613,7 +602,7 @@ class Composer:
         problem_clauses = sorted({k for f, _ in analysis.findings for k in clause_index(parts, f.start, f.end)})
         for k in problem_clauses:
             clause = parts[k].text(original)
-            text = _normalised(clause)
+            text = normalised_clause(clause)
             bounds = WordBounds(text.skeleton, self.words)  # whole words only, segmented if asked
             for m in (m for pattern in self.contacts for m in pattern.finditer(text.skeleton)):
                 if m.start("who") not in bounds or m.end("who") not in bounds:
@@ -677,7 +666,7 @@ class Composer:
             return original
         # each clause's matching form, read once (the reply's features hold them already)
         skeletons = analysis.features.skeletons if analysis.features is not None else [
-            _normalised(p.text(original)).skeleton for p in parts
+            normalised_clause(p.text(original)).skeleton for p in parts
         ]
         problems = self._problems(parts, analysis)
         drop = self._dropped(original, parts, skeletons, problems, analysis.features, use_model)

@@ -10,6 +10,7 @@ report never depends on what was checked before it.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 MEMO_SIZE = 20_000  # answers per memo: about a day of a busy desk's distinct clauses
@@ -23,4 +24,11 @@ class Memo(dict):
             if len(self) >= MEMO_SIZE:
                 self.clear()
             self[key] = value
+        return value
+
+    def recall(self, key: Any, chars: int, work: Callable[[], Any]) -> Any:
+        """What `work()` gives for `key`, worked out once while remembered (see remember)."""
+        value = self.get(key)
+        if value is None:
+            value = self.remember(key, work(), chars)
         return value

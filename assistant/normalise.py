@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from assistant import phonetics
+from assistant.memo import Memo
 from assistant.punctuation import CARRIAGE_RETURN, CLAUSE_BREAKS, FULL_STOPS, IN_NUMBER, QUESTION_MARKS, SPACE_BREAK
 
 CLAUSE, STOP, QUESTION = "，", "。", "？"
@@ -103,6 +104,14 @@ def _char_form(ch: str) -> str:
             if form != ch:
                 _ONE_TO_ONE[ord(ch)] = form
     return form
+
+
+_CLAUSES = Memo()  # a clause's text -> normalise(text): the classifier and the composer read the same clauses
+
+
+def normalised_clause(text: str) -> Normalised:
+    """normalise(text) for a clause or a word, remembered (memo.Memo): shared, so never change it."""
+    return _CLAUSES.recall(text, len(text), lambda: normalise(text))
 
 
 def skeleton_of(text: str) -> str:

@@ -197,9 +197,9 @@ class Segmenter:
         words: jieba's own search (no HMM), without its generators and tuples, each dictionary
         word's log probability looked up once (what a check asks of the segmenter); a short text
         seen lately is remembered (memo.Memo). The list returned is shared: never change it."""
-        known = self._bounds.get(text)
-        if known is not None:
-            return known
+        return self._bounds.recall(text, len(text), lambda: self._search(text))
+
+    def _search(self, text: str) -> list[int]:
         out, at = [0], 0
         for block in _JIEBA_BLOCK.split(text):
             if not block:
@@ -215,7 +215,7 @@ class Segmenter:
                     at += len(part)
                 continue
             at += len(block)
-        return self._bounds.remember(text, out, len(text))
+        return out
 
     def _block_bounds(self, block: str, at: int, out: list[int]) -> None:
         """jieba's best route through `block` (Tokenizer.get_DAG, calc and __cut_DAG_NO_HMM, the

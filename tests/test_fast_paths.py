@@ -194,8 +194,7 @@ def test_check_many_without_composing_gives_the_same_findings(checker):
 def test_what_is_remembered_is_bounded_and_never_changes_a_report(checker, monkeypatch):
     """memo.Memo forgets everything at MEMO_SIZE, and a report is the same whether the clauses
     it holds were remembered from earlier checks or worked out afresh."""
-    from assistant import memo
-    from assistant.model import features
+    from assistant import memo, normalise
     from assistant.segment import Segmenter
 
     monkeypatch.setattr(memo, "MEMO_SIZE", 3)
@@ -213,10 +212,7 @@ def test_what_is_remembered_is_bounded_and_never_changes_a_report(checker, monke
     warm = [r.to_dict() for r in checker.check_many(texts + texts, workers=1, now=now)]
     assert warm[: len(texts)] == warm[len(texts) :]
     # afresh: empty memos, forgotten after every third answer
-    from assistant import compose
-
-    features._SKELETONS.clear()
-    compose._NORMALISED.clear()
+    normalise._CLAUSES.clear()
     checker.component.analyzer.reader.classifier.spec.shown.clear()
     assert isinstance(checker.tokenizer, Segmenter)
     checker.tokenizer._bounds.clear()

@@ -27,10 +27,7 @@ from assistant.clauses import NEIGHBOURS, Clause, clauses
 from assistant.errors import RuleFileError
 from assistant.lexicon import Lexicon
 from assistant.memo import Memo
-from assistant.normalise import normalise
-
-
-_SKELETONS = Memo()  # clause -> its matching form (normalise is the same for every spec)
+from assistant.normalise import normalise, normalised_clause
 
 
 @dataclass(frozen=True)
@@ -197,21 +194,12 @@ def features_together(texts: Sequence[str], spec: FeatureSpec) -> tuple[list[Rep
     # and what it shows are worked out once, and remembered (memo.Memo)
     shown = spec.shown
 
-    def skeleton(clause: str) -> str:
-        out = _SKELETONS.get(clause)
-        if out is None:
-            out = _SKELETONS.remember(clause, normalise(clause).skeleton, len(clause))
-        return out
-
     def found(patterns: dict, text: str) -> tuple[str, ...]:
         here = patterns is spec.here
-        out = shown.get((here, text))
-        if out is None:
-            prefix = "h:" if here else "e:"
-            out = shown.remember((here, text), tuple(prefix + name for name in spec.found(patterns, text)), len(text))
-        return out
+        prefix = "h:" if here else "e:"
+        return shown.recall((here, text), len(text), lambda: tuple(prefix + name for name in spec.found(patterns, text)))
 
-    skeletons = [[skeleton(p.text(text)) for p in parts] for text, parts in zip(texts, split)]
+    skeletons = [[normalised_clause(p.text(text)).skeleton for p in parts] for text, parts in zip(texts, split)]
     marked = [f"^{own}$" for one in skeletons for own in one]
     total = len(marked)
     empty = np.zeros(0, dtype=np.int64)
