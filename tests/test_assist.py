@@ -606,6 +606,15 @@ def test_llm_drafting_through_the_server(standin, tmp_path):
         ("天然气泄漏了，满楼道都是味，物业说关我什么事", "gas"),
         ("楼下电动车充电充得起火了", "fire"),
         ("油锅烧得着火了，赶紧来人", "fire"),
+        # people held where they cannot leave; a lock that will not open from inside
+        ("火警响了，安全出口那道门锁着，一群人挤在楼梯口出不去", "locked_in"),
+        ("我奶奶在家，卫生间门锁从里面打不开了，她一直在敲门", "locked_in"),
+        # something hanging over people; anyone unseen for days; a child not home and unreachable
+        ("三号楼外墙的空调架子掉了一半，挂着在风里晃，底下有人在走路", "urgent"),
+        ("对门王阿姨好几天没见着了，敲门也没人开，电话一直没人接", "urgent"),
+        ("我女儿下午五点就该到家了，现在还没回来，电话也打不通", "urgent"),
+        # a child taken by a stranger
+        ("有个陌生人抱着个小男孩往外跑，孩子哭着喊不认识他", "crime"),
     ],
 )
 def test_present_dangers_of_every_kind_are_read(checker, text, kind):
@@ -625,6 +634,9 @@ def test_present_dangers_of_every_kind_are_read(checker, text, kind):
         "我的自行车在地库被偷了，监控说是坏的，谁负责？",  # a theft done, not one going on
         "楼上制氧机整夜不停地响",  # a noise, not a machine stopped
         "我一个人在家，物业电话打不通，快递放哪",  # calling the office, no one unseen
+        "楼上说我家花盆掉下去砸坏了他家雨棚，要我赔钱",  # my home's thing fell, no one hurt
+        "门口那段路每天早上简直就是火灾现场",  # a simile
+        "那个井盖晃了半个月了，是要等有人掉下去才修吗",  # a harm waited for, a reproach
     ],
 )
 def test_no_one_in_danger_now_is_no_emergency(checker, text):
