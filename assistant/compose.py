@@ -91,6 +91,8 @@ class ComposeSpec(_Strict):
     comparison_marker: str
     matter_not_opening: list[str]
     matter_not_people: list[str]
+    matter_trailing_tags: list[str]
+    matter_roles: list[str]
     matter_for_you: list[str]
     matter_bare_negations: list[str]
     matter_later: list[str] = []
@@ -538,8 +540,14 @@ class Composer:
         if len(words) > 2 and words[-2] == "的" and words[-1] in self.spec.office_ending:
             head = head[: -(len(words[-1]) + 1)]
             words = self.words(normalised_clause(head).skeleton)
-        if normalised_clause(head).skeleton in self.spec.matter_not_people:
-            return ""  # who is to do it (师傅), not what
+        while len(words) > 1 and word_tag(words[-1]) in self.spec.matter_trailing_tags:
+            head = head[: -len(words[-1])]  # 地库去年 -> 地库: when or where it was is not what
+            words = words[:-1]
+        if len(words) > 2 and words[-2] == "的" and words[-1] in self.spec.matter_not_people:
+            head = head[: -(len(words[-1]) + 1)]  # 楼道灯的师傅 -> 楼道灯: who comes is not what
+            words = words[:-2]
+        if normalised_clause(head).skeleton in self.spec.matter_not_people or words[-1] in self.spec.matter_roles:
+            return ""  # who is to do it (师傅) or whom it is about (合租室友), not what
         if all(word_tag(w) == "t" for w in words):
             return ""  # when, not what (下个月|大概能多安排一次)
         if words and (words[0] in self.spec.office_opening or words[-1] in self.spec.office_ending):

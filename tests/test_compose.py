@@ -189,6 +189,10 @@ def test_the_matter_is_named_from_the_dropped_clauses(checker, text, matter):
         ("说实话我也搞不懂，快递柜收费是快递公司定的。", "快递柜收费的事", "说实话的事"),
         ("我们装的地漏压根不可能反味，要真有您找开发商吧", "地漏的事", "压根的事"),  # 压根 ends it
         ("这事我也没办法", "我来帮您想办法", "办法的事"),  # the problem's own words name nothing
+        # whom it is about is no matter, nor when it was (a role ending it, a time word ending it)
+        ("合租室友没在系统登记的话门卡办不了，您让他自己来前台。", "门卡的事", "室友的事"),
+        ("管家不提供代收服务，您的家具暂时无法代为签收。", "家具的事", "管家的事"),
+        ("地库去年刚换的排水泵，根本不可能淹到车位那边。", "地库的事", "去年的事"),
     ],
 )
 def test_the_matter_is_a_thing_raised_not_the_office(checker, text, matter, not_said):
