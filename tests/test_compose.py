@@ -127,7 +127,15 @@ def test_rewrite_dev_judged_good():
     assert summary["good_rate"] >= 0.85, summary
 
 
-@pytest.mark.parametrize("text,address", [("业主您好，这个我不清楚，改天再说。", "业主您好"), ("亲，这事我不清楚，改天再说哈", "亲")])
+@pytest.mark.parametrize(
+    "text,address",
+    [
+        ("业主您好，这个我不清楚，改天再说。", "业主您好"),
+        ("亲，这事我不清楚，改天再说哈", "亲"),
+        ("叔，说明书写的是长按三秒，您是不认字还是咋的？", "叔您好"),  # a kinship word, as elders are called
+        ("李叔，十五块的套餐您还想吃出酒店水平啊，便宜自然有便宜的道理。", "李叔您好"),
+    ],
+)
 def test_the_form_of_address_opens_the_rewrite_once(checker, text, address):
     rewrite = checker.check(text, now=MORNING).rewrite
     assert rewrite.startswith(address) and rewrite.count("您好") <= 1, rewrite
@@ -193,6 +201,8 @@ def test_the_matter_is_named_from_the_dropped_clauses(checker, text, matter):
         ("合租室友没在系统登记的话门卡办不了，您让他自己来前台。", "门卡的事", "室友的事"),
         ("管家不提供代收服务，您的家具暂时无法代为签收。", "家具的事", "管家的事"),
         ("地库去年刚换的排水泵，根本不可能淹到车位那边。", "地库的事", "去年的事"),
+        # "now" and "cannot" end it (床边扶手|现暂无法安装), after a formal salutation
+        ("尊敬的业主：床边扶手现暂无法安装，需待物资审批流程完成。", "床边扶手的事", "物资的事"),
     ],
 )
 def test_the_matter_is_a_thing_raised_not_the_office(checker, text, matter, not_said):
