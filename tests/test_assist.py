@@ -615,6 +615,13 @@ def test_llm_drafting_through_the_server(standin, tmp_path):
         ("我女儿下午五点就该到家了，现在还没回来，电话也打不通", "urgent"),
         # a child taken by a stranger
         ("有个陌生人抱着个小男孩往外跑，孩子哭着喊不认识他", "crime"),
+        # someone with dementia gone; someone adrift who cannot get back; impostors taking money now
+        ("我爷爷有点老年痴呆，刚才还在楼下，现在人找不到了", "urgent"),
+        ("两个孩子坐着充气船漂到水库中间了，划不回来", "urgent"),
+        ("有人冒充燃气公司的，正在3楼王奶奶家逼她转账", "crime"),
+        # a cry with a danger named is still one, fed up or not
+        ("救命啊有人要跳楼，我快疯了", "urgent"),
+        ("救命 我被困在电梯里 要疯了", "trapped"),
     ],
 )
 def test_present_dangers_of_every_kind_are_read(checker, text, kind):
@@ -637,6 +644,10 @@ def test_present_dangers_of_every_kind_are_read(checker, text, kind):
         "楼上说我家花盆掉下去砸坏了他家雨棚，要我赔钱",  # my home's thing fell, no one hurt
         "门口那段路每天早上简直就是火灾现场",  # a simile
         "那个井盖晃了半个月了，是要等有人掉下去才修吗",  # a harm waited for, a reproach
+        "今天的水煮鱼辣得我舌头都着火了",  # a figure of speech
+        # a cry over a nuisance, fed up rather than in danger
+        "救命啊，这个缴费小程序我弄了一晚上，烦死了",
+        "楼上装修从早吵到晚，救命，我真的要疯了",
     ],
 )
 def test_no_one_in_danger_now_is_no_emergency(checker, text):

@@ -54,6 +54,8 @@ class SignalsSpec(_Strict):
     emergency: dict[str, EmergencySpec]
     emergency_over: list[str] = []
     emergency_not_now: NotNowSpec = NotNowSpec()
+    emergency_cry: str | None = None
+    emergency_exasperation: list[str] = []
 
 
 @dataclass(frozen=True)
@@ -100,6 +102,10 @@ class Signals:
         self.not_now_before = [lexicon.compile(p, f"{path}: emergency_not_now.before", SignalsError) for p in not_now.before]
         self.not_now_through = [lexicon.compile(p, f"{path}: emergency_not_now.through", SignalsError) for p in not_now.through]
         self.not_now_after = [lexicon.compile(p, f"{path}: emergency_not_now.after", SignalsError) for p in not_now.after]
+        self.cry = lexicon.compile(spec.emergency_cry, f"{path}: emergency_cry", SignalsError) if spec.emergency_cry else None
+        self.exasperation = [
+            lexicon.compile(p, f"{path}: emergency_exasperation", SignalsError) for p in spec.emergency_exasperation
+        ]
 
     @staticmethod
     def _spans(text: Normalised, pattern: re.Pattern[str]) -> list[tuple[int, int]]:
@@ -134,8 +140,18 @@ class Signals:
                 if m.end() > m.start() and not self._not_now(text, m.start(), m.end())
             ]
             if spans:
-                return kind, name, self._evidence(text, spans)
+                evidence = self._evidence(text, spans)
+                if self._exasperated(text, evidence):
+                    continue  # 救命啊，我真的要疯了: a cry over a nuisance
+                return kind, name, evidence
         return None
+
+    def _exasperated(self, text: Normalised, evidence: list[str] | None = None) -> bool:
+        """Whether the message cries for help only as a figure (救命啊…要了我的老命): its evidence,
+        if given, is nothing but a cry, and the message says it is fed up rather than in danger."""
+        if self.cry is None or not any(p.search(text.skeleton) for p in self.exasperation):
+            return False
+        return evidence is None or all(self.cry.fullmatch(normalise(word).skeleton) for word in evidence)
 
     def _not_now(self, text: Normalised, start: int, end: int) -> bool:
         """Whether the clause makes the danger matched at [start, end) not a present one
@@ -218,6 +234,8 @@ class Signals:
         whole = text.skeleton
         if any(pattern.search(whole) for pattern in (*self.emergency_over, *self.not_now_before, *self.not_now_through)):
             return None
+        if self.cry is not None and self.cry.search(whole) and self._exasperated(text):
+            return None  # the model read the cry alone
         return kind, self.emergency[kind][0], self._model_evidence(text, model, "emergencies", kind)
 
     @staticmethod
