@@ -93,6 +93,7 @@ class ComposeSpec(_Strict):
     matter_not_people: list[str]
     matter_trailing_tags: list[str]
     matter_roles: list[str]
+    promised_not_opening: list[str] = []
     matter_for_you: list[str]
     matter_bare_negations: list[str]
     matter_later: list[str] = []
@@ -358,6 +359,9 @@ class Composer:
             elif i == len(words) and not written:  # no subject of its own (改天再聊, 我们也没办法): no matter
                 continue
             if end <= start:
+                promised = self._promised(clause)
+                if promised and self._a_thing_promised(promised) and normalised_clause(promised).skeleton not in squashed:
+                    return self._the_matter(promised)  # 我昨天根本没答应|帮您收船帆: what was denied
                 continue
             lo, hi = text.to_original(start, end)
             if lo <= problem_at < hi and (k in not_in or not self._noun_at(clause, problem_at)):
@@ -377,12 +381,9 @@ class Composer:
             return self._the_matter(head)
         for k in problems:  # no clause opens with it: what was (not) promised (我可没说过|免费给您换草皮)
             clause, _ = self._matter_clause(original, parts[k], address_end if k == 0 else 0)
-            text = normalised_clause(clause)
-            promised = self.matter_promised.search(text.skeleton)
-            if promised and promised.end() < len(text.skeleton):
-                head = self._named(clause, *text.to_original(promised.end(), len(text.skeleton)))
-                if head and normalised_clause(head).skeleton not in squashed:
-                    return self._the_matter(head)
+            head = self._promised(clause)
+            if head and normalised_clause(head).skeleton not in squashed:
+                return self._the_matter(head)
         for k in problems:  # nothing opens a clause with it: the first thing a problem clause names
             if k in not_in:
                 continue
@@ -391,6 +392,23 @@ class Composer:
             if head and normalised_clause(head).skeleton not in squashed:
                 return self._the_matter(head)
         return ""
+
+    def _promised(self, clause: str) -> str:
+        """What `clause` says was (not) promised, to its end (我可没说过|免费给您换草皮), or ""."""
+        text = normalised_clause(clause)
+        promised = self.matter_promised.search(text.skeleton)
+        if promised and promised.end() < len(text.skeleton):
+            return self._named(clause, *text.to_original(promised.end(), len(text.skeleton)))
+        return ""
+
+    def _a_thing_promised(self, promised: str) -> bool:
+        """Whether a denied promise names a service or a thing (帮您收船帆, 免费送餐), to be the
+        matter where its clause opens with none, rather than a time (周末前一定修好: a second time
+        beside the commitment's) or what could be done (能退押金)."""
+        words = self.words(normalised_clause(promised).skeleton)
+        if not words or words[0] in self.spec.promised_not_opening:
+            return False  # what could be done (能退押金, 会帮您出维修费), not a service asked for
+        return bool(self._as_matter(promised)) and not any(word_tag(w) in ("t", "tg", "m") or w in self.spec.matter_day for w in words)
 
     def _first_thing(self, clause: str) -> str:
         """The first run of nouns in `clause` (jieba's tags, compose.yaml thing_tags) that names a

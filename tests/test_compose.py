@@ -201,6 +201,9 @@ def test_the_matter_is_named_from_the_dropped_clauses(checker, text, matter):
         ("合租室友没在系统登记的话门卡办不了，您让他自己来前台。", "门卡的事", "室友的事"),
         ("管家不提供代收服务，您的家具暂时无法代为签收。", "家具的事", "管家的事"),
         ("地库去年刚换的排水泵，根本不可能淹到车位那边。", "地库的事", "去年的事"),
+        # a denied promise names the service asked for, in reading order, before what a later
+        # lecture opens with; a promise of a time names none (the commitment has its own time)
+        ("我昨天根本没答应帮您收船帆，您自己的东西自己要看好，湖边风大大家都知道", "帮您收船帆的事", "大家的事"),
         # "now" and "cannot" end it (床边扶手|现暂无法安装), after a formal salutation
         ("尊敬的业主：床边扶手现暂无法安装，需待物资审批流程完成。", "床边扶手的事", "物资的事"),
     ],
