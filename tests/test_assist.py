@@ -622,6 +622,10 @@ def test_llm_drafting_through_the_server(standin, tmp_path):
         # a cry with a danger named is still one, fed up or not
         ("救命啊有人要跳楼，我快疯了", "urgent"),
         ("救命 我被困在电梯里 要疯了", "trapped"),
+        # a figure's words elsewhere in the clause do not hide a danger, nor does fear (快崩溃了)
+        ("简直吓死我了有人在撬门", "crime"),
+        ("急得要命厨房冒烟了", "fire"),
+        ("救命 我家门口有个男的一直不走 我快崩溃了", "urgent"),
     ],
 )
 def test_present_dangers_of_every_kind_are_read(checker, text, kind):
@@ -647,7 +651,14 @@ def test_present_dangers_of_every_kind_are_read(checker, text, kind):
         "今天的水煮鱼辣得我舌头都着火了",  # a figure of speech
         # a cry over a nuisance, fed up rather than in danger
         "救命啊，这个缴费小程序我弄了一晚上，烦死了",
-        "楼上装修从早吵到晚，救命，我真的要疯了",
+        "楼上装修从早吵到晚，救命，吵死了",
+        # a review's cases: things stuck, money gone, things hung by design, a parcel, a scam online
+        "转错账了，钱划不回来了",
+        "我的车被人堵在车位里出不去了",
+        "门口灯笼挂着一直晃，底下好多人拍照",
+        "给孩子买的书到现在都没到家，快递员电话也打不通",
+        "有人冒充物业在业主群里让大家扫码",
+        "我老糊涂了，门禁卡找不着了",
     ],
 )
 def test_no_one_in_danger_now_is_no_emergency(checker, text):

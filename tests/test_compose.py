@@ -132,7 +132,7 @@ def test_rewrite_dev_judged_good():
     [
         ("业主您好，这个我不清楚，改天再说。", "业主您好"),
         ("亲，这事我不清楚，改天再说哈", "亲"),
-        ("叔，说明书写的是长按三秒，您是不认字还是咋的？", "叔您好"),  # a kinship word, as elders are called
+        ("叔，说明书写的是长按三秒，您是不认字还是咋的？", "叔叔您好"),  # a kinship word, as elders are called
         ("李叔，十五块的套餐您还想吃出酒店水平啊，便宜自然有便宜的道理。", "李叔您好"),
     ],
 )

@@ -147,11 +147,14 @@ class Signals:
         return None
 
     def _exasperated(self, text: Normalised, evidence: list[str] | None = None) -> bool:
-        """Whether the message cries for help only as a figure (救命啊…要了我的老命): its evidence,
-        if given, is nothing but a cry, and the message says it is fed up rather than in danger."""
+        """Whether the message cries for help (救命) only as a figure: it says it is fed up with
+        a nuisance (…要了我的老命, 吵死了), and what shows the danger is nothing but the cry
+        (`evidence`, the rules' words; without it, the cry is all the message has)."""
         if self.cry is None or not any(p.search(text.skeleton) for p in self.exasperation):
             return False
-        return evidence is None or all(self.cry.fullmatch(normalise(word).skeleton) for word in evidence)
+        if evidence is None:
+            return bool(self.cry.search(text.skeleton))
+        return all(self.cry.fullmatch(normalise(word).skeleton) for word in evidence)
 
     def _not_now(self, text: Normalised, start: int, end: int) -> bool:
         """Whether the clause makes the danger matched at [start, end) not a present one
@@ -234,8 +237,8 @@ class Signals:
         whole = text.skeleton
         if any(pattern.search(whole) for pattern in (*self.emergency_over, *self.not_now_before, *self.not_now_through)):
             return None
-        if self.cry is not None and self.cry.search(whole) and self._exasperated(text):
-            return None  # the model read the cry alone
+        if kind == "urgent" and self._exasperated(text):
+            return None  # no kind of its own: the model read the cry
         return kind, self.emergency[kind][0], self._model_evidence(text, model, "emergencies", kind)
 
     @staticmethod
