@@ -44,6 +44,10 @@ from assistant.timing import promise_time
 
 COMPOSE_FILE = Path(__file__).resolve().parent / "compose.yaml"
 MAX_ROUNDS = 3
+_OPENING_QUOTES = "“‘「『\"'《"
+_CLOSING_QUOTES = "”’」』\"'》"
+# a kept clause that only greets (您好！): the composed reply opens with its own greeting
+_GREETING_ALONE = re.compile(r"(?:您|你|大家)好[！!。.～~]*")
 _TRAILING = re.compile(r"[的呢啊吧哈呀嘛么哦噢~～\s]+$")  # not 了: 快递丢了 is what happened (快递丢了的事)
 
 
@@ -594,15 +598,16 @@ class Composer:
                 continue
             if k in drop:
                 if run:
-                    runs.append(original[run[0].start : run[-1].end])
+                    runs.append(_run_text(original, run))
                     run = []
                 continue
             run.append(part)
         if run:
-            runs.append(original[run[0].start : run[-1].end])
+            runs.append(_run_text(original, run))
         if address and taken == 0 and 0 not in drop:
             runs[0] = original[opens_at : parts[0].end] + runs[0][parts[0].end - parts[0].start :]  # the name opens the reply
         runs = [self.interjection.sub("", r.strip().lstrip("，,、；;。.！!？? ")) for r in runs]
+        runs = [r for r in runs if not _GREETING_ALONE.fullmatch(r)]  # the reply opens with its own 您好
         runs = [self._softened(r) for r in runs if r]
         kept_text = "，".join(runs)
         return Plan(
@@ -728,6 +733,17 @@ class Composer:
                 if words and (words in text or text in words):
                     hit.add(k)
         return hit
+
+
+def _run_text(original: str, run: list[Clause]) -> str:
+    """The text of kept clauses, read on, with the quotation marks around a quoted clause at its
+    ends (写着“请先完成实名认证”: a quote is not cut open)."""
+    start, end = run[0].start, run[-1].end
+    if run[0].quoted and start and original[start - 1] in _OPENING_QUOTES:
+        start -= 1
+    if run[-1].quoted and end < len(original) and original[end] in _CLOSING_QUOTES:
+        end += 1
+    return original[start:end]
 
 
 def _without_last(head: str, words: list[str], n: int) -> tuple[str, list[str]]:

@@ -362,3 +362,19 @@ def test_whom_everyone_waits_for_is_contacted_now(checker):
     for text in ("物业费的事等通知吧，大概下周。", "这个不归我们管，等雪停了再来吧。", "电梯的事等明天上午师傅来了再看。"):
         rewrite = checker.check(text, now=MORNING).rewrite
         assert "联系通知" not in rewrite and "联系雪" not in rewrite and "联系明天" not in rewrite, rewrite
+
+
+@pytest.mark.parametrize(
+    "text,said,not_said",
+    [
+        # a quotation kept is kept whole, its closing mark with it
+        ("孙先生，APP首页红字写着“请先完成实名认证”，您是看不明白吗？", "写着“请先完成实名认证”", None),
+        ("我们群公告写的是'暂停'，不是'取消'，您是没看清吧", "不是'取消'", None),
+        # a greeting of the original's own is not said twice after the composed one
+        ("尊敬的业主：您好！本小区道闸系统设定为访客车辆满4小时即按临停计费，该参数由集团后台统一配置，特此说明。", "尊敬的业主您好", "您好，您好"),
+    ],
+)
+def test_kept_words_read_whole_and_greet_once(checker, text, said, not_said):
+    rewrite = checker.check(text, now=MORNING).rewrite
+    assert said in rewrite and (not_said is None or not_said not in rewrite), rewrite
+    assert rewrite.count("“") == rewrite.count("”") and rewrite.count("'") % 2 == 0, rewrite
