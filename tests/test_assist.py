@@ -626,6 +626,10 @@ def test_llm_drafting_through_the_server(standin, tmp_path):
         ("简直吓死我了有人在撬门", "crime"),
         ("急得要命厨房冒烟了", "fire"),
         ("救命 我家门口有个男的一直不走 我快崩溃了", "urgent"),
+        # a lift by its number stuck between floors; water poured into a home; a live wire in water
+        ("2号梯停在8楼和9楼中间不动了，我妈在里面", "trapped"),
+        ("隔壁装修的往我家里灌水了，地板全泡了", "flood"),
+        ("小区路边一根电缆断了垂在积水里，旁边有人走", "urgent"),
     ],
 )
 def test_present_dangers_of_every_kind_are_read(checker, text, kind):
@@ -659,6 +663,9 @@ def test_present_dangers_of_every_kind_are_read(checker, text, kind):
         "给孩子买的书到现在都没到家，快递员电话也打不通",
         "有人冒充物业在业主群里让大家扫码",
         "我老糊涂了，门禁卡找不着了",
+        # a cry over a bill, angry rather than in danger
+        "救命，这个月电费怎么这么多，看得我血压都上来了",
+        "看到这个停车费我血压直接飙了，要出人命了",
     ],
 )
 def test_no_one_in_danger_now_is_no_emergency(checker, text):
