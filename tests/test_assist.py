@@ -630,6 +630,12 @@ def test_llm_drafting_through_the_server(standin, tmp_path):
         ("2号梯停在8楼和9楼中间不动了，我妈在里面", "trapped"),
         ("隔壁装修的往我家里灌水了，地板全泡了", "flood"),
         ("小区路边一根电缆断了垂在积水里，旁边有人走", "urgent"),
+        # a reproach beside a real danger is no joke owned; a thief at a window is no fall; a
+        # live wire where children pass; someone alone behind a stuck lock
+        ("楼上掉下来一个花盆，砸在王阿姨头上流血了，这帮人简直拿人命开玩笑", "injury"),
+        ("有个男的顺着水管爬到3楼窗户外面，正在撬窗户", "crime"),
+        ("修路把电线挖断了，线头露在外面，一会儿孩子们放学要从这过", "urgent"),
+        ("新换的门锁卡死了，我爸一个人在屋里，怎么都打不开", "locked_in"),
     ],
 )
 def test_present_dangers_of_every_kind_are_read(checker, text, kind):
@@ -666,6 +672,8 @@ def test_present_dangers_of_every_kind_are_read(checker, text, kind):
         # a cry over a bill, angry rather than in danger
         "救命，这个月电费怎么这么多，看得我血压都上来了",
         "看到这个停车费我血压直接飙了，要出人命了",
+        "救命啊 楼下装修吵得不行 开玩笑的 就是想问几点停工",  # a joke owned
+        "他拿水管接着楼道水龙头往自家桶里灌水，我们都接不到",  # water drawn, not a flood
     ],
 )
 def test_no_one_in_danger_now_is_no_emergency(checker, text):
