@@ -636,6 +636,12 @@ def test_llm_drafting_through_the_server(standin, tmp_path):
         ("有个男的顺着水管爬到3楼窗户外面，正在撬窗户", "crime"),
         ("修路把电线挖断了，线头露在外面，一会儿孩子们放学要从这过", "urgent"),
         ("新换的门锁卡死了，我爸一个人在屋里，怎么都打不开", "locked_in"),
+        # a lift by its letter; someone who cannot open from inside; a gondola askew with a man on
+        # it; a car window just smashed
+        ("C梯卡在二十几楼不动了，里面有好几个人", "trapped"),
+        ("我奶奶在卫生间，她从里面怎么也拧不开门", "locked_in"),
+        ("擦玻璃的吊篮挂在我家12楼窗外歪着，工人还在上面", "injury"),
+        ("地库有人刚把我车的车窗砸了，现在还在里面转", "crime"),
     ],
 )
 def test_present_dangers_of_every_kind_are_read(checker, text, kind):
