@@ -270,8 +270,8 @@ def test_the_words_of_a_rule_or_a_comparison_never_name_the_matter(checker, text
 
 
 def test_a_name_opening_a_kept_clause_opens_the_rewrite(checker):
-    rewrite = checker.check("亲 停车场的道闸我看过了 可能是系统问题吧 改天再说", now=MORNING).rewrite
-    assert rewrite.startswith("亲您好") and "。亲" not in rewrite and "停车场的道闸我看过了" in rewrite, rewrite
+    rewrite = checker.check("亲 停车场的道闸下午两点已经修好了 可能是系统问题吧 改天再说", now=MORNING).rewrite
+    assert rewrite.startswith("亲您好") and "。亲" not in rewrite and "停车场的道闸下午两点已经修好了" in rewrite, rewrite
 
 
 def test_what_a_notice_says_is_kept_without_the_reproach(checker):
@@ -368,7 +368,8 @@ def test_whom_everyone_waits_for_is_contacted_now(checker):
     "text,said,not_said",
     [
         # a quotation kept is kept whole, its closing mark with it
-        ("孙先生，APP首页红字写着“请先完成实名认证”，您是看不明白吗？", "写着“请先完成实名认证”", None),
+        ("孙先生，请先在APP首页点“实名认证”，这么简单您都不会吗？", "点“实名认证”", None),
+        ("绑车牌要在APP里点“我的车辆”，您是看不懂吗？", "点“我的车辆”", None),
         ("我们群公告写的是'暂停'，不是'取消'，您是没看清吧", "不是'取消'", None),
         # a greeting of the original's own is not said twice after the composed one
         ("尊敬的业主：您好！本小区道闸系统设定为访客车辆满4小时即按临停计费，该参数由集团后台统一配置，特此说明。", "尊敬的业主您好", "您好，您好"),
