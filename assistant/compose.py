@@ -182,6 +182,7 @@ class Composer:
         self.matter_written = lexicon.compile(spec.matter_written, f"{where}: matter_written", ComposeError)
         self.matter_not_in = frozenset(spec.matter_not_in)
         self.matter_later = frozenset(spec.matter_later)
+        self.address_alone = frozenset(spec.address_alone) | frozenset(spec.address_in_full)  # 叔 alone, said in full
         self.comparison = frozenset(spec.comparison)
         self.kinds = tuple(spec.matter_kinds)
         self.kinds_opening = tuple(spec.matter_kinds_opening)
@@ -269,7 +270,7 @@ class Composer:
         named = {p.end - first.start for p in analysis.positives if p.category == "P1" and p.start == first.start}
         for cut in range(2, min(6, len(text) - 1)):  # "大爷你认字不": the address, then the one addressed
             if text[cut] in "你您" and text[cut + 1 : cut + 2] not in ("好", "们") and (
-                cut in named or normalised_clause(text[:cut]).skeleton in self.spec.address_alone
+                cut in named or normalised_clause(text[:cut]).skeleton in self.address_alone
             ):
                 return text[:cut], 0  # (not 隔壁邻居你自己去协商吧: a third party named first)
         # a name (P1) or a greeting (您好, 大家好); a polite word alone (请问, 麻烦) addresses no one

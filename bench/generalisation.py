@@ -35,7 +35,7 @@ from assistant.lexicon import load_lexicon  # noqa: E402
 from assistant.model.classifier import ClauseClassifier, MessageClassifier, Weights, load_config  # noqa: E402
 from assistant.model.data import lexicon_examples, load_batches  # noqa: E402
 from assistant.model.features import FeatureSpec  # noqa: E402
-from assistant.model.train import fit, lexicon_locator, resident_examples, staff_examples  # noqa: E402
+from assistant.model.train import configured_staff_examples, fit, resident_examples  # noqa: E402
 from assistant.reading import ReplyReader  # noqa: E402
 from assistant.segment import new_jieba, word_bounds  # noqa: E402
 from assistant.taxonomy import taxonomy  # noqa: E402
@@ -98,10 +98,7 @@ def staff(batches, only_prefixes, use_spacy: bool, dump=None) -> dict:
     lexicon = load_lexicon()
     config = load_config()["staff"]
     spec = FeatureSpec.from_config(config, lexicon, "config.yaml: staff")
-    examples = staff_examples(
-        batches, spec, config["labels"], lexicon_locator(lexicon), bool(config.get("unpunctuated_copies")),
-        bool(config.get("good_replies")),
-    )
+    examples = configured_staff_examples(batches, spec, lexicon, config)
     targets = np.array(examples.targets)
     analyzer = Analyzer(lexicon)  # the lexicon alone (with the context rules)
     segmenter = new_jieba()

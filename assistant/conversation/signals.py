@@ -133,28 +133,27 @@ class Signals:
         if any(p.search(text.skeleton) for p in self.emergency_over):
             return None
         for kind, (name, patterns) in self.emergency.items():
-            spans = [
-                text.to_original(m.start(), m.end())
+            found = [
+                (m.start(), m.end())
                 for p in patterns
                 for m in p.finditer(text.skeleton)
                 if m.end() > m.start() and not self._not_now(text, m.start(), m.end())
             ]
-            if spans:
-                evidence = self._evidence(text, spans)
-                if self._exasperated(text, evidence):
-                    continue  # 救命啊，我真的要疯了: a cry over a nuisance
-                return kind, name, evidence
+            if not found:
+                continue
+            if self._only_cries(text, found) and self._fed_up(text):
+                continue  # 救命啊…要了我的老命: a cry over a nuisance
+            return kind, name, self._evidence(text, [text.to_original(a, b) for a, b in found])
         return None
 
-    def _exasperated(self, text: Normalised, evidence: list[str] | None = None) -> bool:
-        """Whether the message cries for help (救命) only as a figure: it says it is fed up with
-        a nuisance (…要了我的老命, 吵死了), and what shows the danger is nothing but the cry
-        (`evidence`, the rules' words; without it, the cry is all the message has)."""
-        if self.cry is None or not any(p.search(text.skeleton) for p in self.exasperation):
-            return False
-        if evidence is None:
-            return bool(self.cry.search(text.skeleton))
-        return all(self.cry.fullmatch(normalise(word).skeleton) for word in evidence)
+    def _only_cries(self, text: Normalised, found: list[tuple[int, int]]) -> bool:
+        """Whether every danger's words found are a cry for help alone (救命, 求救), no kind of danger."""
+        return self.cry is not None and all(self.cry.fullmatch(text.skeleton, a, b) for a, b in found)
+
+    def _fed_up(self, text: Normalised) -> bool:
+        """Whether the message says it is fed up with a nuisance (…要了我的老命, 吵死了): a cry for
+        help beside it is a figure, not a call to run."""
+        return any(p.search(text.skeleton) for p in self.exasperation)
 
     def _not_now(self, text: Normalised, start: int, end: int) -> bool:
         """Whether the clause makes the danger matched at [start, end) not a present one
@@ -237,7 +236,7 @@ class Signals:
         whole = text.skeleton
         if any(pattern.search(whole) for pattern in (*self.emergency_over, *self.not_now_before, *self.not_now_through)):
             return None
-        if kind == "urgent" and self._exasperated(text):
+        if kind == "urgent" and self.cry is not None and self.cry.search(whole) and self._fed_up(text):
             return None  # no kind of its own: the model read the cry
         return kind, self.emergency[kind][0], self._model_evidence(text, model, "emergencies", kind)
 

@@ -199,12 +199,18 @@ def lexicon_locator(lexicon: Lexicon):
     return locate
 
 
-def train_staff(batches: Sequence[Batch], lexicon: Lexicon, config: dict) -> tuple[np.ndarray, np.ndarray, Examples]:
-    spec = FeatureSpec.from_config(config, lexicon, "config.yaml: staff")
-    examples = staff_examples(
+def configured_staff_examples(batches: Sequence[Batch], spec: FeatureSpec, lexicon: Lexicon, config: dict) -> Examples:
+    """staff_examples with the settings config.yaml gives (what `huashu train` and the
+    leave-one-batch-out bench both learn from)."""
+    return staff_examples(
         batches, spec, config["labels"], lexicon_locator(lexicon), bool(config.get("unpunctuated_copies")),
         bool(config.get("good_replies")),
     )
+
+
+def train_staff(batches: Sequence[Batch], lexicon: Lexicon, config: dict) -> tuple[np.ndarray, np.ndarray, Examples]:
+    spec = FeatureSpec.from_config(config, lexicon, "config.yaml: staff")
+    examples = configured_staff_examples(batches, spec, lexicon, config)
     weights, bias = fit(
         examples.rows, np.array(examples.targets), spec.hash_bits, float(config["C"]), float(config.get("positive_weight", 1.0))
     )
