@@ -157,6 +157,7 @@ def test_urgent_words_without_a_kind_are_still_an_emergency(coach):
         ("闻到一股煤气味", "闻到一股煤气味，后来发现是隔壁在做饭，没事了"),
         ("楼道里全是烟，呛得不行", "今天消防演练，楼道里全是烟，呛得不行，要多久"),
         ("楼道着火了", "上次着火以后消防设施检查了没有"),
+        ("有人在撬我家门锁", "我家门锁上周被人撬过，到今天都没人来看"),
     ],
 )
 def test_a_danger_that_is_over_or_a_drill_is_not_urgent(coach, live, over):
@@ -172,6 +173,8 @@ def test_a_danger_that_is_over_or_a_drill_is_not_urgent(coach, live, over):
         ("楼道里的电动车着火了", "电动车停在楼道里，万一着火怎么办"),
         ("燃气管漏气了", "燃气管都生锈了，会不会漏气"),
         ("我被困在电梯里了", "如果被困在电梯里该打哪个电话"),
+        # a supposition covers its whole sentence, not only its own clause
+        ("来水以后把楼下淹了", "假如停水时龙头没关，来水以后把楼下淹了，责任算谁的"),
     ],
 )
 def test_a_danger_only_imagined_is_not_urgent(coach, live, possible):

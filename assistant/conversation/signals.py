@@ -46,6 +46,7 @@ class NotNowSpec(_Strict):
     before: list[str] = []  # count only ahead of the danger's words in its clause
     through: list[str] = []  # count ahead of them or among them
     after: list[str] = []  # count right after them, in their clause
+    sentence: list[str] = []  # count ahead of them anywhere in their sentence (假如…，…淹了)
 
 
 class SignalsSpec(_Strict):
@@ -102,6 +103,9 @@ class Signals:
         self.not_now_before = [lexicon.compile(p, f"{path}: emergency_not_now.before", SignalsError) for p in not_now.before]
         self.not_now_through = [lexicon.compile(p, f"{path}: emergency_not_now.through", SignalsError) for p in not_now.through]
         self.not_now_after = [lexicon.compile(p, f"{path}: emergency_not_now.after", SignalsError) for p in not_now.after]
+        self.not_now_sentence = [
+            lexicon.compile(p, f"{path}: emergency_not_now.sentence", SignalsError) for p in not_now.sentence
+        ]
         self.cry = lexicon.compile(spec.emergency_cry, f"{path}: emergency_cry", SignalsError) if spec.emergency_cry else None
         self.exasperation = [
             lexicon.compile(p, f"{path}: emergency_exasperation", SignalsError) for p in spec.emergency_exasperation
@@ -161,6 +165,9 @@ class Signals:
         clause_start, _ = text.clause_at(start, start + 1)
         before, through = text.skeleton[clause_start:start], text.skeleton[clause_start:end]
         if any(p.search(before) for p in self.not_now_before) or any(p.search(through) for p in self.not_now_through):
+            return True
+        sentence_start, _ = text.sentence_at(start, start + 1)
+        if sentence_start < clause_start and any(p.search(text.skeleton, sentence_start, start) for p in self.not_now_sentence):
             return True
         last_start, clause_end = text.clause_at(end - 1, end)  # the clause the danger's words end in
         if any(p.match(text.skeleton, end, clause_end) for p in self.not_now_after):
