@@ -53,6 +53,13 @@ HARD_NEGATIVES = [
     "没问题，那我们改天上门，具体时间您来定",
     "天这么冷，不可能让您大年夜还停着暖气，电工今晚七点前到，修好了我打电话告诉您",  # a promise, not a denial
     "再说了，这次换锁的钱由我们出，您别担心",  # 再说了， is "besides"
+    "进了大门回头看，右手边就是物业办公室",  # turning round, not 回头再说
+    "周末的亲子活动小朋友和老人都能参加，不用报名",  # everyone welcome, not a comparison
+    "不是您记错了，确实是我们漏登了，今天下午三点前给您补上",  # siding with the resident
+    "明天上午十点师傅有空，不行您定个时间也可以",  # "if not", then the resident chooses
+    "按照我们的服务承诺，报修后两小时内必须有人联系您，今天晚了，真对不起，师傅已经在路上了",  # a rule binding us
+    "这个新系统确实难用，很多人刚开始都不会用，不怪您，我下午四点上门帮您设置",  # empathy
+    "我们已经按流程帮您申请了退费复核，明天中午前告诉您结果",  # a procedure done for the resident
 ]
 
 
