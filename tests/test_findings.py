@@ -60,6 +60,9 @@ HARD_NEGATIVES = [
     "按照我们的服务承诺，报修后两小时内必须有人联系您，今天晚了，真对不起，师傅已经在路上了",  # a rule binding us
     "这个新系统确实难用，很多人刚开始都不会用，不怪您，我下午四点上门帮您设置",  # empathy
     "我们已经按流程帮您申请了退费复核，明天中午前告诉您结果",  # a procedure done for the resident
+    "单号不知道也没关系，我用您的手机号帮您查",  # reassuring the resident
+    "明天有七级大风，广告牌可能会被吹掉，请绕开北门走",  # a danger warned of
+    "阳台外面不建议您自己装晾衣架，没有护栏，有坠落危险，周四我们派师傅带安全绳上门装",  # NO for safety
 ]
 
 
