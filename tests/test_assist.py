@@ -184,6 +184,34 @@ def test_a_danger_only_imagined_is_not_urgent(coach, live, possible):
     assert coach.assist(possible + "？现在就闻到烟味了，楼道里全是烟", now=AFTERNOON).urgent is not None
 
 
+@pytest.mark.parametrize(
+    "live",
+    [
+        "万一出事谁负责，现在电梯里就困着人",  # 万一 opening a complaint, the danger now
+        "你们千万一定要快点来，三楼着火了",  # 万一 inside 千万一定
+        "刚装修花了一万一，现在水管爆了",
+        "我家门锁刚刚被人撬过，人还在楼道里没走",  # 过, but just now
+        "门锁被撬过的痕迹很新，小偷可能还在屋里",
+    ],
+)
+def test_a_present_danger_beside_words_of_supposition_or_the_past_is_urgent(coach, live):
+    assert coach.assist(live, now=AFTERNOON).urgent is not None, live
+
+
+@pytest.mark.parametrize(
+    "calm",
+    [
+        "电梯坏了，我一个人往家里爬了十八层",  # climbing home is no break-in
+        "他早上老是起不来，快递放门口就行",  # not getting up is no fall
+        "我妈腰不好站不起来，物业费能上门收吗",
+        "我刚在门口滑了一跤，还好没摔着",  # a fall that did no harm
+        "问一下，倘若我不在家的时候附近着火了，你们会帮忙关煤气吗",  # a supposition, later clause
+    ],
+)
+def test_words_near_a_danger_that_is_not_happening_are_not_urgent(coach, calm):
+    assert coach.assist(calm, now=AFTERNOON).urgent is None, calm
+
+
 def test_everyday_messages_with_words_of_danger_are_not_urgent(coach):
     lines = (DATA / "not_emergencies.txt").read_text(encoding="utf-8").splitlines()
     messages = [line for line in lines if line.strip() and not line.startswith("#")]

@@ -63,6 +63,7 @@ HARD_NEGATIVES = [
     "单号不知道也没关系，我用您的手机号帮您查",  # reassuring the resident
     "明天有七级大风，广告牌可能会被吹掉，请绕开北门走",  # a danger warned of
     "阳台外面不建议您自己装晾衣架，没有护栏，有坠落危险，周四我们派师傅带安全绳上门装",  # NO for safety
+    "如果有谁不会，可以随时来物业找我，我一步步教",  # an offer to whoever cannot, not 谁不会啊
 ]
 
 
@@ -81,6 +82,24 @@ def test_findings_disliked_wording_warns(checker, text, code):
     assert {f.category for f in report.findings} == {code}
     assert report.verdict == "warn"
     assert report.findings[0].severity == "warning"
+
+
+# what the context rules of the hard negatives above must not reach: each is still its category
+NOT_VOIDED = [
+    ("这事我回头看看吧", "F10"),  # 回头 is turning round only with a direction after it
+    ("这个APP连小学生都能用", "F01"),  # able to use it is a comparison, welcome to join is not
+    ("可能明天来处理掉落的瓷砖", "D4"),  # the hedge is on our coming, not on the danger
+    ("这不是您的问题是谁的问题？", "D2"),
+    ("这个我不知道也没关系，反正不归我管", "F05"),  # the speaker's own not knowing
+    ("没有什么安全隐患，这个不能给您换", "D3"),  # a danger denied is no NO for the resident's good
+    ("规定就是规定，想要我们赔您是不可能的", "F08"),
+    ("插卡点确认，谁不会啊", "F01"),
+]
+
+
+@pytest.mark.parametrize(("text", "code"), NOT_VOIDED)
+def test_context_rules_do_not_reach_beyond_what_they_describe(checker, text, code):
+    assert code in {f.category for f in checker.check(text).findings}, text
 
 
 @pytest.mark.parametrize("text", HARD_NEGATIVES)

@@ -46,7 +46,8 @@ class NotNowSpec(_Strict):
     before: list[str] = []  # count only ahead of the danger's words in its clause
     through: list[str] = []  # count ahead of them or among them
     after: list[str] = []  # count right after them, in their clause
-    sentence: list[str] = []  # count ahead of them anywhere in their sentence (假如…，…淹了)
+    sentence: list[str] = []  # count in an earlier clause of their sentence (假如…，…淹了)
+    present: list[str] = []  # in their clause, keep them present despite `after` and `sentence`
 
 
 class SignalsSpec(_Strict):
@@ -106,6 +107,7 @@ class Signals:
         self.not_now_sentence = [
             lexicon.compile(p, f"{path}: emergency_not_now.sentence", SignalsError) for p in not_now.sentence
         ]
+        self.still_present = [lexicon.compile(p, f"{path}: emergency_not_now.present", SignalsError) for p in not_now.present]
         self.cry = lexicon.compile(spec.emergency_cry, f"{path}: emergency_cry", SignalsError) if spec.emergency_cry else None
         self.exasperation = [
             lexicon.compile(p, f"{path}: emergency_exasperation", SignalsError) for p in spec.emergency_exasperation
@@ -161,16 +163,20 @@ class Signals:
 
     def _not_now(self, text: Normalised, start: int, end: int) -> bool:
         """Whether the clause makes the danger matched at [start, end) not a present one
-        (万一着火, 上次着火, 会不会漏气)."""
+        (万一着火, 上次着火, 会不会漏气), or a supposition in an earlier clause of its sentence does (假如…，…淹了),
+        or it is told as having happened (被人撬过) — unless its clause says it is now (刚刚)."""
         clause_start, _ = text.clause_at(start, start + 1)
         before, through = text.skeleton[clause_start:start], text.skeleton[clause_start:end]
         if any(p.search(before) for p in self.not_now_before) or any(p.search(through) for p in self.not_now_through):
             return True
-        sentence_start, _ = text.sentence_at(start, start + 1)
-        if sentence_start < clause_start and any(p.search(text.skeleton, sentence_start, start) for p in self.not_now_sentence):
-            return True
         last_start, clause_end = text.clause_at(end - 1, end)  # the clause the danger's words end in
-        if any(p.match(text.skeleton, end, clause_end) for p in self.not_now_after):
+        present = any(p.search(text.skeleton, clause_start, clause_end) for p in self.still_present)
+        sentence_start, _ = text.sentence_at(start, start + 1)
+        if not present and sentence_start < clause_start and any(
+            p.search(text.skeleton, sentence_start, clause_start) for p in self.not_now_sentence
+        ):
+            return True
+        if not present and any(p.match(text.skeleton, end, clause_end) for p in self.not_now_after):
             return True
         # a match reaching into a later clause: the danger's words are in the last one, and what
         # that clause says ahead of them counts too (电梯老坏，昨天晚上我被关在里面四十分钟)
