@@ -170,13 +170,13 @@ class Signals:
         if any(p.search(before) for p in self.not_now_before) or any(p.search(through) for p in self.not_now_through):
             return True
         last_start, clause_end = text.clause_at(end - 1, end)  # the clause the danger's words end in
-        present = any(p.search(text.skeleton, clause_start, clause_end) for p in self.still_present)
         sentence_start, _ = text.sentence_at(start, start + 1)
-        if not present and sentence_start < clause_start and any(
+        supposed = sentence_start < clause_start and any(
             p.search(text.skeleton, sentence_start, clause_start) for p in self.not_now_sentence
+        )
+        if (supposed or any(p.match(text.skeleton, end, clause_end) for p in self.not_now_after)) and not any(
+            p.search(text.skeleton, clause_start, clause_end) for p in self.still_present
         ):
-            return True
-        if not present and any(p.match(text.skeleton, end, clause_end) for p in self.not_now_after):
             return True
         # a match reaching into a later clause: the danger's words are in the last one, and what
         # that clause says ahead of them counts too (电梯老坏，昨天晚上我被关在里面四十分钟)
