@@ -192,6 +192,8 @@ def test_a_danger_only_imagined_is_not_urgent(coach, live, possible):
         "刚装修花了一万一，现在水管爆了",
         "我家门锁刚刚被人撬过，人还在楼道里没走",  # 过, but just now
         "门锁被撬过的痕迹很新，小偷可能还在屋里",
+        "救命啊，救救我的孩子，他被卡在电梯门里了",  # a person to save
+        "去年淹过一回，现在水又漫进客厅了",  # a past flood named, the one now still a flood
     ],
 )
 def test_a_present_danger_beside_words_of_supposition_or_the_past_is_urgent(coach, live):
@@ -711,6 +713,11 @@ def test_present_dangers_of_every_kind_are_read(checker, text, kind):
         "看到这个停车费我血压直接飙了，要出人命了",
         "救命啊 楼下装修吵得不行 开玩笑的 就是想问几点停工",  # a joke owned
         "他拿水管接着楼道水龙头往自家桶里灌水，我们都接不到",  # water drawn, not a flood
+        # a cry laughed off or for a thing; a danger told as happened once or every year
+        "救命哈哈，衣服晾了一礼拜都不干",
+        "救命啊 快递柜又满了 谁来救救我的快递",
+        "我们这车库去年就淹过一回，这次能不能提前堆上沙袋",
+        "车库年年淹年年说整改，你们到底管不管",
     ],
 )
 def test_no_one_in_danger_now_is_no_emergency(checker, text):
