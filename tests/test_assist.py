@@ -809,6 +809,10 @@ def test_psychology_cues_do_not_read_reports_or_do_it_yourself_as_vows(checker, 
         ("供暖不达标，这个月的取暖费得退一半", "fees"),  # a refund of a charge
         ("施工车把花坛压了，里面的月季全死了", "greening"),  # plants killed
         ("外墙翻新要全体业主表决，我家坚决不同意", "fund"),  # an owners' vote spends the fund
+        ("楼道里全是泥脚印，拖把都懒得拖一下", "cleaning"),  # mud and the mop
+        ("那几个租客凌晨三点还在屋里喊麦打游戏", "neighbour"),  # night-time noise, no 楼上 or 隔壁
+        ("修树的一大早就开始拉电锯", "greening"),  # trees trimmed, whatever tool is heard
+        ("共享单车把单元门口堵死了", "parking"),  # where bicycles stand
     ],
 )
 def test_topic_cues_read_seasonal_and_estate_matters(checker, text, topic):
