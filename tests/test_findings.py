@@ -44,6 +44,7 @@ DISLIKED = [
 
 HARD_NEGATIVES = [
     "不好意思让您久等了",
+    "按公司规定，业主报修后两小时内必须有人上门，今天是我们超时了，非常抱歉。",  # a rule binding us
     "不客气",
     "没关系您慢慢说",
     "您放心，我们一定不会让您久等",
@@ -97,6 +98,7 @@ NOT_VOIDED = [
     ("没有什么安全隐患，这个不能给您换", "D3"),  # a danger denied is no NO for the resident's good
     ("规定就是规定，想要我们赔您是不可能的", "F08"),
     ("插卡点确认，谁不会啊", "F01"),
+    ("按公司规定，必须有人在家才能上门", "F08"),  # a rule binding the resident
 ]
 
 
