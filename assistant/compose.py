@@ -96,6 +96,7 @@ class ComposeSpec(_Strict):
     matter_not_opening: list[str]
     matter_not_people: list[str]
     matter_trailing_tags: list[str]
+    matter_time_nouns: list[str]
     matter_roles: list[str]
     promised_not_opening: list[str] = []
     matter_for_you: list[str]
@@ -565,6 +566,11 @@ class Composer:
         words = self.words(normalised_clause(head).skeleton)
         if len(words) > 2 and words[-2] == "的" and words[-1] in self.spec.office_ending:
             head, words = _without_last(head, words, 2)  # 快递代收的规矩 -> 快递代收
+        time_nouns = self.spec.matter_time_nouns
+        while len(words) > 1 and (words[0] in time_nouns or (words[0] in self.spec.matter_pointer and words[1] in time_nouns)):
+            head, words = _without_first(head, words, 1)  # 那时候装修押金 -> 时候装修押金 -> 装修押金
+        if all(w in time_nouns for w in words):
+            return ""  # 阵子, 时候: when, not what
         while len(words) > 1 and word_tag(words[-1]) in self.spec.matter_trailing_tags:
             head, words = _without_last(head, words, 1)  # 地库去年 -> 地库: when it was is not what
         if len(words) > 2 and words[-2] == "的" and words[-1] in self.spec.matter_not_people:
@@ -752,6 +758,12 @@ def _without_last(head: str, words: list[str], n: int) -> tuple[str, list[str]]:
     they start in the written text (normalising may change lengths: 樓, inserted symbols)."""
     kept = sum(len(w) for w in words[:-n])
     return head[: normalised_clause(head).to_original(0, kept)[1]], words[:-n]
+
+
+def _without_first(head: str, words: list[str], n: int) -> tuple[str, list[str]]:
+    """`head` (as written) and its words without the first `n` words (see _without_last)."""
+    dropped = sum(len(w) for w in words[:n])
+    return head[normalised_clause(head).to_original(0, dropped)[1] :], words[n:]
 
 
 def _word_starts(text, words: list[str]) -> list[int]:
