@@ -97,6 +97,10 @@ class ComposeSpec(_Strict):
     matter_not_people: list[str]
     matter_trailing_tags: list[str]
     matter_time_nouns: list[str]
+    matter_not_a_thing_ending: list[str]
+    matter_vague: list[str]
+    matter_second_longest: int
+    matter_named_so: str
     matter_roles: list[str]
     promised_not_opening: list[str] = []
     matter_for_you: list[str]
@@ -187,6 +191,7 @@ class Composer:
         self.comparison = frozenset(spec.comparison)
         self.kinds = tuple(spec.matter_kinds)
         self.kinds_opening = tuple(spec.matter_kinds_opening)
+        self.matter_named_so = lexicon.compile(spec.matter_named_so, f"{where}: matter_named_so", ComposeError)
         self.comparison_marker = lexicon.compile(spec.comparison_marker, f"{where}: comparison_marker", ComposeError)
         self.matter_promised = lexicon.compile(spec.matter_promised, f"{where}: matter_promised", ComposeError)
         self.words = words
@@ -346,6 +351,7 @@ class Composer:
         # a clause about the resident or the price names the matter less often than one about the request
         later = {k for k, categories in found_in.items() if categories <= self.matter_later}
         problems = {k: problems[k] for k in sorted(problems, key=lambda k: (k in later, k))}
+        first = ""
         for k, problem_at in problems.items():
             clause, cut = self._matter_clause(original, parts[k], address_end if k == 0 else 0)
             problem_at -= cut
@@ -367,7 +373,7 @@ class Composer:
                 continue
             if end <= start:
                 promised = self._a_thing_promised(self._promised(clause))
-                if promised and normalised_clause(promised).skeleton not in squashed:
+                if promised and not first and normalised_clause(promised).skeleton not in squashed:
                     return self._the_matter(promised)  # 我昨天根本没答应|帮您收船帆: what was denied
                 continue
             lo, hi = text.to_original(start, end)
@@ -383,9 +389,22 @@ class Composer:
             head = self._as_matter(self._named(clause, lo, hi))
             if not head:
                 continue
-            if normalised_clause(head).skeleton in squashed:
-                return ""
-            return self._the_matter(head)
+            said = normalised_clause(head).skeleton
+            if not first:
+                if said in squashed:
+                    return ""
+                first = head
+                continue
+            seen = normalised_clause(first).skeleton
+            # 退费的事|我办不了, 调旧录像这个|我们不能办: the reply names it as a matter itself
+            named_so = self.matter_named_so.match(normalised_clause(clause[hi:]).skeleton) is not None or bool(
+                _KIND_ENDING.search(head)
+            )
+            if named_so and said not in squashed and said not in seen and seen not in said and self._a_thing(head):
+                # 投诉和退费的事: each matter raised, a second one only if it names a thing
+                return self._the_matter(f"{_KIND_ENDING.sub('', first)}和{_KIND_ENDING.sub('', head)}")
+        if first:
+            return self._the_matter(first)
         for k in problems:  # no clause opens with it: what was (not) promised (我可没说过|免费给您换草皮)
             clause, _ = self._matter_clause(original, parts[k], address_end if k == 0 else 0)
             head = self._promised(clause)  # (held to _a_thing_promised here: 2,241 -> 2,224 good)
@@ -585,6 +604,22 @@ class Composer:
             return head  # 这个月物业费, 您家门口的花盆
         return head if word_tag(words[0])[:1] not in self.spec.matter_not_opening else ""
 
+    def _a_thing(self, head: str) -> bool:
+        """Whether `head` can be named beside another matter: a thing, or an act done to one
+        (超时费, 公共区域消杀); not what happened, does not happen or a condition (群公告置顶了,
+        进不了, 清掏的话), not a person or a vague word (大家, 具体), not running over a comma."""
+        words = self.words(normalised_clause(head).skeleton)
+        if not words or any(c in head for c in "，,、；;：:") or words[-1] in self.spec.matter_not_a_thing_ending:
+            return False
+        if any(w.startswith(("不", "没")) or "不" in w[1:2] for w in words):
+            return False  # 今天进不了, 物业费不涨: what does not happen, not a thing
+        vague = {*self.spec.matter_vague, *self.spec.matter_not_people, *self.spec.matter_roles}
+        if any(w in vague for w in words):
+            return False  # 垃圾分类和大家, 楼道卫生和具体: no thing of its own
+        if len(head) > self.spec.matter_second_longest or words[-1].endswith("人"):
+            return False  # 开车的人, 城里人: a person; a long run is a statement, not a name
+        return word_tag(words[-1]).startswith("n") or (len(words) > 1 and word_tag(words[-1]) == "vn")
+
     def _noun_at(self, clause: str, at: int) -> bool:
         """Whether the word of `clause` starting at `at` is a noun (jieba's tag)."""
         words = self.words(normalised_clause(clause[at:]).skeleton) if self.words else []
@@ -758,6 +793,9 @@ def _without_last(head: str, words: list[str], n: int) -> tuple[str, list[str]]:
     they start in the written text (normalising may change lengths: 樓, inserted symbols)."""
     kept = sum(len(w) for w in words[:-n])
     return head[: normalised_clause(head).to_original(0, kept)[1]], words[:-n]
+
+
+_KIND_ENDING = re.compile(r"(?:的事情?|这事|这个事|这件事|的事儿|這事|這個事|這件事)$")
 
 
 def _without_first(head: str, words: list[str], n: int) -> tuple[str, list[str]]:
