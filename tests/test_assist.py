@@ -718,6 +718,7 @@ def test_present_dangers_of_every_kind_are_read(checker, text, kind):
         "救命啊 快递柜又满了 谁来救救我的快递",
         "我们这车库去年就淹过一回，这次能不能提前堆上沙袋",
         "车库年年淹年年说整改，你们到底管不管",
+        "这个月账单我一打开差点心脏病发作，救命，怎么多了三千多",  # a shock at a bill
     ],
 )
 def test_no_one_in_danger_now_is_no_emergency(checker, text):
@@ -813,6 +814,7 @@ def test_psychology_cues_do_not_read_reports_or_do_it_yourself_as_vows(checker, 
         ("那几个租客凌晨三点还在屋里喊麦打游戏", "neighbour"),  # night-time noise, no 楼上 or 隔壁
         ("修树的一大早就开始拉电锯", "greening"),  # trees trimmed, whatever tool is heard
         ("共享单车把单元门口堵死了", "parking"),  # where bicycles stand
+        ("楼梯口那堆烂菜叶子还在那儿，都臭了", "cleaning"),  # food waste, not leaves of a tree
     ],
 )
 def test_topic_cues_read_seasonal_and_estate_matters(checker, text, topic):

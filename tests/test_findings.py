@@ -45,6 +45,7 @@ DISLIKED = [
 HARD_NEGATIVES = [
     "不好意思让您久等了",
     "按公司规定，业主报修后两小时内必须有人上门，今天是我们超时了，非常抱歉。",  # a rule binding us
+    "工程部和保安现在就赶过去，值班主管也已经接到报告。",  # reported up: someone answers for it
     "不客气",
     "没关系您慢慢说",
     "您放心，我们一定不会让您久等",
@@ -99,6 +100,7 @@ NOT_VOIDED = [
     ("规定就是规定，想要我们赔您是不可能的", "F08"),
     ("插卡点确认，谁不会啊", "F01"),
     ("按公司规定，必须有人在家才能上门", "F08"),  # a rule binding the resident
+    ("这事要先上报经理审批，批了才能退", "D1"),  # a report still to make, as a procedure
 ]
 
 
