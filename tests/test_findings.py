@@ -46,6 +46,8 @@ HARD_NEGATIVES = [
     "不好意思让您久等了",
     "按公司规定，业主报修后两小时内必须有人上门，今天是我们超时了，非常抱歉。",  # a rule binding us
     "工程部和保安现在就赶过去，值班主管也已经接到报告。",  # reported up: someone answers for it
+    "缴费功能周三晚上十点到十二点升级，这两个小时暂时交不了，其余时间都正常。",  # down for a stated while
+    "这个旧账单格式我确实没见过，看不懂，我已经请会计帮忙看了，今天下午五点前把明细发您。",  # my own, found out
     "不客气",
     "没关系您慢慢说",
     "您放心，我们一定不会让您久等",
@@ -101,6 +103,8 @@ NOT_VOIDED = [
     ("插卡点确认，谁不会啊", "F01"),
     ("按公司规定，必须有人在家才能上门", "F08"),  # a rule binding the resident
     ("这事要先上报经理审批，批了才能退", "D1"),  # a report still to make, as a procedure
+    ("物业费暂时不能减", "D3"),  # 暂时 with no while stated is still a NO
+    ("通知都看不懂吗，我马上查一下，三点前回复您", "F09"),  # asked of the resident
 ]
 
 
