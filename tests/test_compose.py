@@ -207,7 +207,7 @@ def test_the_matter_is_named_from_the_dropped_clauses(checker, text, matter):
         # "now" and "cannot" end it (床边扶手|现暂无法安装), after a formal salutation
         ("尊敬的业主：床边扶手现暂无法安装，需待物资审批流程完成。", "床边扶手的事", "物资的事"),
         # a noun of time is when, not what (那时候|装修押金, 过阵子)
-        ("嗯 老物业那时候装修押金收没收 我这边真不太清楚", "押金的事", "时候的事"),
+        ("那时候装修押金这个我真不清楚，改天再说", "押金的事", "时候的事"),
         ("新老公司账目还在对接，系统里暂时查不到旧欠费的明细，等过阵子对完了再通知您", "跟进", "阵子"),
         # a second matter the reply names as one is restated too; what does not happen is no matter
         ("群里那些投诉我不会处理，我就是个管群的，退费的事我办不了", "投诉和退费的事", None),
