@@ -12,6 +12,8 @@ from tests.conftest import GENERALISATION, SHARED, labelled_batches, labelled_ro
 FORBIDDEN = [
     ("这种问题连小孩子都会。", "F01"),
     ("这都不会？我家孩子都会弄", "F01"),
+    ("关个总阀这种事，厂里学徒头一天就会。", "F01"),  # a novice learns it at once
+    ("以前厂里哪家不是自己弄。", "F01"),  # everyone does it themselves
     ("你要知道，一分钱一分货。", "F02"),
     ("就交这点物业费，还想要五星级酒店的服务啊", "F02"),
     ("绝对不可能有这种事情发生。", "F03"),
@@ -39,6 +41,8 @@ DISLIKED = [
     # a favour refused is a NO, not a denial of what the resident reports (F03)
     ("我们也不可能替您签收。", "D3"),
     ("过年免费帮您看家是不可能的。", "D3"),
+    ("想要全天有人值班不可能。", "D3"),  # the resident's wish refused
+    ("您这岁数就别瞎折腾了。", "D2"),  # the resident's age held against them
     ("师傅可能下午过来。", "D4"),
 ]
 
