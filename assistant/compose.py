@@ -395,14 +395,12 @@ class Composer:
                     return ""
                 first = head
                 continue
-            seen = normalised_clause(first).skeleton
             # 退费的事|我办不了, 调旧录像这个|我们不能办: the reply names it as a matter itself
-            named_so = self.matter_named_so.match(normalised_clause(clause[hi:]).skeleton) is not None or bool(
-                _KIND_ENDING.search(head)
-            )
-            if named_so and said not in squashed and said not in seen and seen not in said and self._a_thing(head):
-                # 投诉和退费的事: each matter raised, a second one only if it names a thing
-                return self._the_matter(f"{_KIND_ENDING.sub('', first)}和{_KIND_ENDING.sub('', head)}")
+            bare_first, bare = _KIND_ENDING.sub("", first), _KIND_ENDING.sub("", head)
+            named_so = bare != head or self.matter_named_so.match(normalised_clause(clause[hi:]).skeleton) is not None
+            seen, said = normalised_clause(bare_first).skeleton, normalised_clause(bare).skeleton
+            if named_so and said not in squashed and said not in seen and seen not in said and self._a_thing(bare):
+                return self._the_matter(f"{bare_first}和{bare}")  # 投诉和退费的事: each matter raised
         if first:
             return self._the_matter(first)
         for k in problems:  # no clause opens with it: what was (not) promised (我可没说过|免费给您换草皮)
@@ -586,8 +584,10 @@ class Composer:
         if len(words) > 2 and words[-2] == "的" and words[-1] in self.spec.office_ending:
             head, words = _without_last(head, words, 2)  # 快递代收的规矩 -> 快递代收
         time_nouns = self.spec.matter_time_nouns
-        while len(words) > 1 and (words[0] in time_nouns or (words[0] in self.spec.matter_pointer and words[1] in time_nouns)):
-            head, words = _without_first(head, words, 1)  # 那时候装修押金 -> 时候装修押金 -> 装修押金
+        while len(words) > 1 and (
+            words[0] in time_nouns or words[0] == "的" or (words[0] in self.spec.matter_pointer and words[1] in time_nouns)
+        ):
+            head, words = _without_first(head, words, 1)  # 那时候的装修押金 -> 时候的装修押金 -> … -> 装修押金
         if all(w in time_nouns for w in words):
             return ""  # 阵子, 时候: when, not what
         while len(words) > 1 and word_tag(words[-1]) in self.spec.matter_trailing_tags:
@@ -605,20 +605,18 @@ class Composer:
         return head if word_tag(words[0])[:1] not in self.spec.matter_not_opening else ""
 
     def _a_thing(self, head: str) -> bool:
-        """Whether `head` can be named beside another matter: a thing, or an act done to one
-        (超时费, 公共区域消杀); not what happened, does not happen or a condition (群公告置顶了,
-        进不了, 清掏的话), not a person or a vague word (大家, 具体), not running over a comma."""
+        """Whether `head`, which the reply names as a matter (退费的事, 发票这块), can stand beside
+        another: not what happened or a condition (置顶了, 清掏的话), not a person or a vague word
+        (大家, 具体, 开车的人), not a long statement, not running over a comma."""
         words = self.words(normalised_clause(head).skeleton)
         if not words or any(c in head for c in "，,、；;：:") or words[-1] in self.spec.matter_not_a_thing_ending:
             return False
-        if any(w.startswith(("不", "没")) or "不" in w[1:2] for w in words):
-            return False  # 今天进不了, 物业费不涨: what does not happen, not a thing
         vague = {*self.spec.matter_vague, *self.spec.matter_not_people, *self.spec.matter_roles}
         if any(w in vague for w in words):
             return False  # 垃圾分类和大家, 楼道卫生和具体: no thing of its own
         if len(head) > self.spec.matter_second_longest or words[-1].endswith("人"):
             return False  # 开车的人, 城里人: a person; a long run is a statement, not a name
-        return word_tag(words[-1]).startswith("n") or (len(words) > 1 and word_tag(words[-1]) == "vn")
+        return True  # the reply named it as a matter itself (退费的事): no part of speech to ask for
 
     def _noun_at(self, clause: str, at: int) -> bool:
         """Whether the word of `clause` starting at `at` is a noun (jieba's tag)."""
@@ -795,7 +793,9 @@ def _without_last(head: str, words: list[str], n: int) -> tuple[str, list[str]]:
     return head[: normalised_clause(head).to_original(0, kept)[1]], words[:-n]
 
 
-_KIND_ENDING = re.compile(r"(?:的事情?|这事|这个事|这件事|的事儿|這事|這個事|這件事)$")
+_KIND_ENDING = re.compile(
+    r"(?:的事情?|的事儿|这事|这个事|这件事|那件事|这块|这一块|这方面|的问题|的事兒|這事|這個事|這件事|那件事|這塊|這方面|的問題)$"
+)
 
 
 def _without_first(head: str, words: list[str], n: int) -> tuple[str, list[str]]:

@@ -192,8 +192,11 @@ def test_a_danger_only_imagined_is_not_urgent(coach, live, possible):
         "刚装修花了一万一，现在水管爆了",
         "我家门锁刚刚被人撬过，人还在楼道里没走",  # 过, but just now
         "门锁被撬过的痕迹很新，小偷可能还在屋里",
-        "救命啊，救救我的孩子，他被卡在电梯门里了",  # a person to save
-        "去年淹过一回，现在水又漫进客厅了",  # a past flood named, the one now still a flood
+        "救命啊救救我的弟弟",  # a person to save, a cry alone
+        "救命，我差点晕过去了，电梯里好热",  # nearly fainting, no bill in sight
+        "去年淹过一回现在水又漫进客厅了",  # a past flood named, the one now still a flood
+        "车库每年都淹今年水已经漫到一米深了车里还有人",  # every year, and this year now
+        "每到晚上就有人撬门现在有人在撬我家门",
     ],
 )
 def test_a_present_danger_beside_words_of_supposition_or_the_past_is_urgent(coach, live):
@@ -815,6 +818,8 @@ def test_psychology_cues_do_not_read_reports_or_do_it_yourself_as_vows(checker, 
         ("修树的一大早就开始拉电锯", "greening"),  # trees trimmed, whatever tool is heard
         ("共享单车把单元门口堵死了", "parking"),  # where bicycles stand
         ("楼梯口那堆烂菜叶子还在那儿，都臭了", "cleaning"),  # food waste, not leaves of a tree
+        ("晚上叫了你们客服三次都没人接", "other"),  # calling at night is no night noise
+        ("你们办事能不能不拖拉，都一个月了", "other"),  # 拖拉 is delay, not mopping
     ],
 )
 def test_topic_cues_read_seasonal_and_estate_matters(checker, text, topic):

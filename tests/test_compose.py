@@ -207,12 +207,15 @@ def test_the_matter_is_named_from_the_dropped_clauses(checker, text, matter):
         # "now" and "cannot" end it (床边扶手|现暂无法安装), after a formal salutation
         ("尊敬的业主：床边扶手现暂无法安装，需待物资审批流程完成。", "床边扶手的事", "物资的事"),
         # a noun of time is when, not what (那时候|装修押金, 过阵子)
-        ("那时候装修押金这个我真不清楚，改天再说", "押金的事", "时候的事"),
+        ("那时候装修押金这个我真不清楚，改天再说", "押金的事", "时候"),
+        ("那时候的装修押金这个我真不清楚，改天再说", "押金的事", "时候"),
         ("新老公司账目还在对接，系统里暂时查不到旧欠费的明细，等过阵子对完了再通知您", "跟进", "阵子"),
         # a second matter the reply names as one is restated too; what does not happen is no matter
         ("群里那些投诉我不会处理，我就是个管群的，退费的事我办不了", "投诉和退费的事", None),
         ("电梯的事我不清楚，异响的事你去问维保公司吧", "电梯和异响的事", None),
-        ("新录的车牌要第二天凌晨同步到道闸才生效，今天进不了是正常的，系统设置就这样", "新录的车牌的事", "进不了"),
+        ("电梯的事我不清楚，停车场你去问保安吧", "电梯的事", "和停车场"),  # not named as a matter
+        ("电梯的事我不清楚，电梯异响的事你去问维保公司吧", "电梯", "电梯和电梯"),  # one holds the other
+        ("退费的事我办不了，发票这块你找财务", "退费和发票的事", None),  # 这块 names it too
     ],
 )
 def test_the_matter_is_a_thing_raised_not_the_office(checker, text, matter, not_said):

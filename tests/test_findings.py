@@ -50,6 +50,13 @@ HARD_NEGATIVES = [
     "不好意思让您久等了",
     "按公司规定，业主报修后两小时内必须有人上门，今天是我们超时了，非常抱歉。",  # a rule binding us
     "工程部和保安现在就赶过去，值班主管也已经接到报告。",  # reported up: someone answers for it
+    "清理公共管道不是您的义务，我们来处理。",
+    "这都什么年代了还让您跑来交现金，我们马上开通线上缴费。",  # agreeing with the resident
+    "这次消杀您家楼栋不在范围内，不用担心。",  # an all-clear
+    "物业没有这个政策，不会额外收您的钱，您放心。",
+    "哪能每次都让您亲自跑，以后我们上门收。",  # the modest 哪能
+    "这点小事哪能天天麻烦您，我们自己处理就好。",
+    "属于个人财产，请您自行保管好。",
     "缴费功能周三晚上十点到十二点升级，这两个小时暂时交不了，其余时间都正常。",  # down for a stated while
     "这个旧账单格式我确实没见过，看不懂，我已经请会计帮忙看了，今天下午五点前把明细发您。",  # my own, found out
     "不客气",
@@ -108,6 +115,11 @@ NOT_VOIDED = [
     ("按公司规定，必须有人在家才能上门", "F08"),  # a rule binding the resident
     ("这事要先上报经理审批，批了才能退", "D1"),  # a report still to make, as a procedure
     ("物业费暂时不能减", "D3"),  # 暂时 with no while stated is still a NO
+    ("维修期间暂时不能给您退物业费", "D3"),  # a while stated, but a service to the resident refused
+    ("公司的规定就是这样的，装修验收必须有人到场", "F08"),  # the resident must be there, not us
+    ("您的申请已上报需要走审批流程才能退", "D1"),  # reported, then a procedure
+    ("这都看不懂？我马上查一下，三点前回复您", "F09"),  # asked of the resident, no 您
+    ("给您装的热水器根本不可能漏电", "F03"),  # 给您装的: a denial, not a favour refused
     ("通知都看不懂吗，我马上查一下，三点前回复您", "F09"),  # asked of the resident
 ]
 

@@ -48,6 +48,8 @@ class NotNowSpec(_Strict):
     after: list[str] = []  # count right after them, in their clause
     sentence: list[str] = []  # count in an earlier clause of their sentence (假如…，…淹了)
     present: list[str] = []  # in their clause, keep them present despite `after` and `sentence`
+    habitual: list[str] = []  # ahead of them or among them: a danger that comes back (年年淹)...
+    this_time: list[str] = []  # ...unless their clause says it is here this time (今年又淹了)
 
 
 class SignalsSpec(_Strict):
@@ -108,6 +110,8 @@ class Signals:
             lexicon.compile(p, f"{path}: emergency_not_now.sentence", SignalsError) for p in not_now.sentence
         ]
         self.still_present = [lexicon.compile(p, f"{path}: emergency_not_now.present", SignalsError) for p in not_now.present]
+        self.habitual = [lexicon.compile(p, f"{path}: emergency_not_now.habitual", SignalsError) for p in not_now.habitual]
+        self.this_time = [lexicon.compile(p, f"{path}: emergency_not_now.this_time", SignalsError) for p in not_now.this_time]
         self.cry = lexicon.compile(spec.emergency_cry, f"{path}: emergency_cry", SignalsError) if spec.emergency_cry else None
         self.exasperation = [
             lexicon.compile(p, f"{path}: emergency_exasperation", SignalsError) for p in spec.emergency_exasperation
@@ -170,6 +174,10 @@ class Signals:
         if any(p.search(before) for p in self.not_now_before) or any(p.search(through) for p in self.not_now_through):
             return True
         last_start, clause_end = text.clause_at(end - 1, end)  # the clause the danger's words end in
+        if any(p.search(through) for p in self.habitual) and not any(
+            p.search(text.skeleton, clause_start, clause_end) for p in self.this_time
+        ):
+            return True  # 车库年年淹: a complaint; 车库每年都淹今年水已经漫到一米深了: a report
         sentence_start, _ = text.sentence_at(start, start + 1)
         supposed = sentence_start < clause_start and any(
             p.search(text.skeleton, sentence_start, clause_start) for p in self.not_now_sentence
