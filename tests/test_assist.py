@@ -197,6 +197,8 @@ def test_a_danger_only_imagined_is_not_urgent(coach, live, possible):
         "去年淹过一回现在水又漫进客厅了",  # a past flood named, the one now still a flood
         "车库每年都淹今年水已经漫到一米深了车里还有人",  # every year, and this year now
         "每到晚上就有人撬门现在有人在撬我家门",
+        "你们还不来，厨房的火都烧到门口了",  # not coming yet is no condition
+        "水管爆了，水淌了一地",
     ],
 )
 def test_a_present_danger_beside_words_of_supposition_or_the_past_is_urgent(coach, live):
@@ -722,6 +724,11 @@ def test_present_dangers_of_every_kind_are_read(checker, text, kind):
         "我们这车库去年就淹过一回，这次能不能提前堆上沙袋",
         "车库年年淹年年说整改，你们到底管不管",
         "这个月账单我一打开差点心脏病发作，救命，怎么多了三千多",  # a shock at a bill
+        "夜市收摊以后垃圾堆在门口，油水淌了一地，臭了一整晚",  # grease, not a flood
+        "昨晚的煤气味查清楚了，燃气公司换了接头，现在一点味都没了",  # over
+        "救命啊这个app我研究了一晚上还是交不上物业费",  # a task struggled with
+        "救命啊，公摊电费又涨了，真要被你们逼死了",
+        "物业再不管，我就拿锤子上去把他那破充电器砸了",  # a threat on a condition
     ],
 )
 def test_no_one_in_danger_now_is_no_emergency(checker, text):
