@@ -101,6 +101,7 @@ class ComposeSpec(_Strict):
     matter_vague: list[str]
     matter_second_longest: int
     matter_named_so: str
+    matter_named_so_ending: str
     matter_roles: list[str]
     promised_not_opening: list[str] = []
     matter_for_you: list[str]
@@ -192,6 +193,8 @@ class Composer:
         self.kinds = tuple(spec.matter_kinds)
         self.kinds_opening = tuple(spec.matter_kinds_opening)
         self.matter_named_so = lexicon.compile(spec.matter_named_so, f"{where}: matter_named_so", ComposeError)
+        self.named_so_ending = lexicon.compile(spec.matter_named_so_ending, f"{where}: matter_named_so_ending", ComposeError)
+        self.not_a_second_thing = frozenset((*spec.matter_vague, *spec.matter_not_people, *spec.matter_roles))
         self.comparison_marker = lexicon.compile(spec.comparison_marker, f"{where}: comparison_marker", ComposeError)
         self.matter_promised = lexicon.compile(spec.matter_promised, f"{where}: matter_promised", ComposeError)
         self.words = words
@@ -396,7 +399,7 @@ class Composer:
                 first = head
                 continue
             # 退费的事|我办不了, 调旧录像这个|我们不能办: the reply names it as a matter itself
-            bare_first, bare = _KIND_ENDING.sub("", first), _KIND_ENDING.sub("", head)
+            bare_first, bare = self._without_named_so(first), self._without_named_so(head)
             named_so = bare != head or self.matter_named_so.match(normalised_clause(clause[hi:]).skeleton) is not None
             seen, said = normalised_clause(bare_first).skeleton, normalised_clause(bare).skeleton
             if named_so and said not in squashed and said not in seen and seen not in said and self._a_thing(bare):
@@ -604,6 +607,12 @@ class Composer:
             return head  # 这个月物业费, 您家门口的花盆
         return head if word_tag(words[0])[:1] not in self.spec.matter_not_opening else ""
 
+    def _without_named_so(self, head: str) -> str:
+        """`head` as written without the words that name it as a matter (退费的事 -> 退费)."""
+        text = normalised_clause(head)
+        ending = self.named_so_ending.search(text.skeleton)
+        return head[: text.to_original(ending.start(), ending.end())[0]] if ending and ending.start() else head
+
     def _a_thing(self, head: str) -> bool:
         """Whether `head`, which the reply names as a matter (退费的事, 发票这块), can stand beside
         another: not what happened or a condition (置顶了, 清掏的话), not a person or a vague word
@@ -611,8 +620,7 @@ class Composer:
         words = self.words(normalised_clause(head).skeleton)
         if not words or any(c in head for c in "，,、；;：:") or words[-1] in self.spec.matter_not_a_thing_ending:
             return False
-        vague = {*self.spec.matter_vague, *self.spec.matter_not_people, *self.spec.matter_roles}
-        if any(w in vague for w in words):
+        if any(w in self.not_a_second_thing for w in words):
             return False  # 垃圾分类和大家, 楼道卫生和具体: no thing of its own
         if len(head) > self.spec.matter_second_longest or words[-1].endswith("人"):
             return False  # 开车的人, 城里人: a person; a long run is a statement, not a name
@@ -791,11 +799,6 @@ def _without_last(head: str, words: list[str], n: int) -> tuple[str, list[str]]:
     they start in the written text (normalising may change lengths: 樓, inserted symbols)."""
     kept = sum(len(w) for w in words[:-n])
     return head[: normalised_clause(head).to_original(0, kept)[1]], words[:-n]
-
-
-_KIND_ENDING = re.compile(
-    r"(?:的事情?|的事儿|这事|这个事|这件事|那件事|这块|这一块|这方面|的问题|的事兒|這事|這個事|這件事|那件事|這塊|這方面|的問題)$"
-)
 
 
 def _without_first(head: str, words: list[str], n: int) -> tuple[str, list[str]]:

@@ -49,7 +49,7 @@ class NotNowSpec(_Strict):
     sentence: list[str] = []  # count in an earlier clause of their sentence (假如…，…淹了)
     present: list[str] = []  # in their clause, keep them present despite `after` and `sentence`
     habitual: list[str] = []  # ahead of them or among them: a danger that comes back (年年淹)...
-    this_time: list[str] = []  # ...unless their clause says it is here this time (今年又淹了)
+    this_time: list[str] = []  # ...unless their clause says it is here this time (今年又淹了) or `present`
 
 
 class SignalsSpec(_Strict):
@@ -103,15 +103,16 @@ class Signals:
         self.emergency_topic = {kind: e.topic for kind, e in spec.emergency.items() if e.topic}
         self.emergency_over = [lexicon.compile(p, f"{path}: emergency_over", SignalsError) for p in spec.emergency_over]
         not_now = spec.emergency_not_now
-        self.not_now_before = [lexicon.compile(p, f"{path}: emergency_not_now.before", SignalsError) for p in not_now.before]
-        self.not_now_through = [lexicon.compile(p, f"{path}: emergency_not_now.through", SignalsError) for p in not_now.through]
-        self.not_now_after = [lexicon.compile(p, f"{path}: emergency_not_now.after", SignalsError) for p in not_now.after]
-        self.not_now_sentence = [
-            lexicon.compile(p, f"{path}: emergency_not_now.sentence", SignalsError) for p in not_now.sentence
-        ]
-        self.still_present = [lexicon.compile(p, f"{path}: emergency_not_now.present", SignalsError) for p in not_now.present]
-        self.habitual = [lexicon.compile(p, f"{path}: emergency_not_now.habitual", SignalsError) for p in not_now.habitual]
-        self.this_time = [lexicon.compile(p, f"{path}: emergency_not_now.this_time", SignalsError) for p in not_now.this_time]
+        def not_now_patterns(field: str) -> list[re.Pattern[str]]:
+            return [lexicon.compile(p, f"{path}: emergency_not_now.{field}", SignalsError) for p in getattr(not_now, field)]
+
+        self.not_now_before = not_now_patterns("before")
+        self.not_now_through = not_now_patterns("through")
+        self.not_now_after = not_now_patterns("after")
+        self.not_now_sentence = not_now_patterns("sentence")
+        self.still_present = not_now_patterns("present")
+        self.habitual = not_now_patterns("habitual")
+        self.this_time = not_now_patterns("this_time")
         self.cry = lexicon.compile(spec.emergency_cry, f"{path}: emergency_cry", SignalsError) if spec.emergency_cry else None
         self.exasperation = [
             lexicon.compile(p, f"{path}: emergency_exasperation", SignalsError) for p in spec.emergency_exasperation
@@ -175,7 +176,7 @@ class Signals:
             return True
         last_start, clause_end = text.clause_at(end - 1, end)  # the clause the danger's words end in
         if any(p.search(through) for p in self.habitual) and not any(
-            p.search(text.skeleton, clause_start, clause_end) for p in self.this_time
+            p.search(text.skeleton, clause_start, clause_end) for p in (*self.still_present, *self.this_time)
         ):
             return True  # 车库年年淹: a complaint; 车库每年都淹今年水已经漫到一米深了: a report
         sentence_start, _ = text.sentence_at(start, start + 1)
