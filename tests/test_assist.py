@@ -729,6 +729,8 @@ def test_present_dangers_of_every_kind_are_read(checker, text, kind):
         "救命啊这个app我研究了一晚上还是交不上物业费",  # a task struggled with
         "救命啊，公摊电费又涨了，真要被你们逼死了",
         "物业再不管，我就拿锤子上去把他那破充电器砸了",  # a threat on a condition
+        "接孩子的时候，我的车在门口被栏杆砸了，车灯碎了谁赔",  # a car struck, not a person
+        "楼下电动车刚才冒烟，保安已经拿灭火器扑灭了，人都没事",  # over
     ],
 )
 def test_no_one_in_danger_now_is_no_emergency(checker, text):
@@ -752,6 +754,7 @@ def test_no_one_in_danger_now_is_no_emergency(checker, text):
         "救命 我跟我儿子卡在B座3号梯里了 停在十几楼中间一动不动",
         "有个戴帽子的男的在剪电动车锁，已经弄开一辆了",
         "我爸在储藏间，过道铁门被挂了锁，他在里头出不来",
+        "广场上有个小男孩一直在哭，旁边没看到家长，问他家在哪也说不清",  # a small child alone
     ],
 )
 def test_a_present_danger_is_read_whatever_else_the_message_says(checker, text):
