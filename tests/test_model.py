@@ -113,7 +113,7 @@ def test_no_commitment_does_not_void_a_forbidden_phrase(checker, text, category)
 
 @pytest.mark.parametrize(
     "text,category",
-    [("改天再聊。", "F10"), ("这个我们管不了，您自己想想办法吧。", "F04"), ("您记岔了吧，我没说过这话。", "F06")],
+    [("改天再聊。", "F10"), ("那是市政的地盘，我们插不上手。", "F04"), ("您记岔了吧，我没说过这话。", "F06")],
 )
 def test_a_clause_the_lexicon_does_not_know_is_read_by_the_model(checker, text, category):
     found = {f.category: f for f in checker.check(text).findings}
