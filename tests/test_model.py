@@ -90,6 +90,11 @@ def test_a_company_retrains_with_its_own_examples(tmp_path, run_env):
         # a time bound to what will be done is a commitment; a NO because the floor is slippery
         "停车场出口的事归车管处管，我已经和他们班长说了，二十分钟内派人过去抬杆，处理完我给您回个话。",
         "阿姨，刚擦过的台阶很滑，现在下去不行，您稍等三分钟，我们铺好防滑垫就扶您下来。",
+        # a call already made and a time to arrive; not now but then, for sure; a procedure the
+        # resident asked about, told with an offer
+        "这个系统我确实不会调，我已经给值班电工打了电话，他十五分钟内到您家门口。",
+        "刘阿姨，今天晚上电工来不了，明天上午九点师傅一定到您家换开关。",
+        "您问的车位过户手续是这样：先交产权证复印件，再签三方协议，然后报公司备案。需要的话我明天上午把表格送到您家。",
     ],
 )
 def test_hard_negatives_stay_clean(checker, text):
@@ -105,6 +110,8 @@ def test_hard_negatives_stay_clean(checker, text):
         ("这个我不清楚，我这边真办不到，您回头再打过来问吧。", "F05"),
         # a wish for something free thrown back is no favour done (免费 voids a rule in the resident's favour)
         ("您还想免费？公司规定就这样。", "F08"),
+        # not now, with no firm time after it, is still a NO
+        ("今晚修不了，明天再说吧。", "D3"),
     ],
 )
 def test_no_commitment_does_not_void_a_forbidden_phrase(checker, text, category):
