@@ -111,6 +111,7 @@ class ComposeSpec(_Strict):
     address_in_full: dict[str, str] = {}
     matter_kind_pointers: list[str]
     thing_tags: list[str]
+    thing_label: list[str] = []
     office_opening: list[str]
     office_ending: list[str]
     matter_kinds: list[str]
@@ -447,9 +448,12 @@ class Composer:
         words = self.words(text.skeleton)
         at = 0
         run_start = run_end = None
-        for word in words + [""]:
+        for j, word in enumerate(words + [""]):
             if word and word_tag(word) in self.spec.thing_tags:
-                run_start = at if run_start is None else run_start
+                if run_start is None:
+                    run_start = at
+                    if j >= 2 and words[j - 1] in self.spec.thing_label and _a_number(words[j - 2]):
+                        run_start -= len(words[j - 2]) + len(words[j - 1])  # 3号|自习室: the label is its name
                 run_end = at + len(word)
             elif run_start is not None:
                 head = self._as_matter(self._named(clause, *text.to_original(run_start, run_end)))
@@ -781,6 +785,11 @@ class Composer:
                 if words and (words in text or text in words):
                     hit.add(k)
         return hit
+
+
+def _a_number(word: str) -> bool:
+    """Whether `word` is a number, in digits or Chinese numerals (3, 十二)."""
+    return bool(word) and all(c.isdigit() or c in "零一二三四五六七八九十百两" for c in word)
 
 
 def _run_text(original: str, run: list[Clause]) -> str:

@@ -177,6 +177,8 @@ def test_whom_the_resident_was_sent_to_is_contacted_by_staff(checker, text, said
         ("水表读数这个我不懂，改天再说吧。", "水表读数的事"),
         ("车位划线这种小事连小孩都能想明白，改天再说。", "车位划线的事"),  # not the comparison
         ("电梯按钮这种东西我不会修，改天再说。", "电梯按钮的事"),  # 这种 points at a kind: the matter is before it
+        ("5号会议室灯不亮是吧 等哪天电工空下来再让他上去看看", "5号会议室"),  # a numbered label is its name
+        ("自习室线上预约啥时候开我也没听说，改天再说。", "自习室线上预约"),  # a word jieba lacks stays whole
     ],
 )
 def test_the_matter_is_named_from_the_dropped_clauses(checker, text, matter):
