@@ -112,6 +112,8 @@ class ComposeSpec(_Strict):
     matter_kind_pointers: list[str]
     thing_tags: list[str]
     thing_label: list[str] = []
+    rule_instruction: str = "(?!)"
+    rule_kept_for: list[str] = []
     office_opening: list[str]
     office_ending: list[str]
     matter_kinds: list[str]
@@ -170,6 +172,8 @@ class Composer:
         self.residue = [lexicon.compile(p, f"{where}: residue", ComposeError) for p in spec.residue]
         self.fact = lexicon.compile(spec.fact, f"{where}: fact", ComposeError)
         self.instruction = lexicon.compile(spec.instruction, f"{where}: instruction", ComposeError)
+        self.rule_instruction = lexicon.compile(spec.rule_instruction, f"{where}: rule_instruction", ComposeError)
+        self.rule_kept_for = frozenset(spec.rule_kept_for)
         self.contacts = [lexicon.compile(p, f"{where}: contact", ComposeError) for p in (spec.contact, spec.contact_awaited)]
         if any("who" not in pattern.groupindex for pattern in self.contacts):
             raise ComposeError(f"{where}: contact and contact_awaited must capture (?P<who>...)")
@@ -236,9 +240,16 @@ class Composer:
 
     def _dropped(
         self, original: str, parts: list[Clause], skeletons: list[str], problems: dict[int, int], features,
-        use_model: bool = True,
+        use_model: bool = True, categories: dict[int, set[str]] | None = None,
     ) -> set[int]:
+        categories = categories or {}
         drop: set[int] = set(problems)
+        for k in problems:
+            # a rule's clause that only tells the resident what to do (报修得先在APP上提交工单) is
+            # helpful information beside the offer the rewrite makes: kept, unless checked again
+            # it is still found (the loop in `composing` drops it then)
+            if categories.get(k, {"?"}) <= self.rule_kept_for and self.rule_instruction.search(skeletons[k]):
+                drop.discard(k)
         probabilities = self.reader.residue_of(original, features) if self.reader is not None and use_model else None
         for k, part in enumerate(parts):
             if part.quoted or k in drop:
@@ -752,7 +763,9 @@ class Composer:
             normalised_clause(p.text(original)).skeleton for p in parts
         ]
         problems = self._problems(parts, analysis)
-        drop = self._dropped(original, parts, skeletons, problems, analysis.features, use_model)
+        drop = self._dropped(
+            original, parts, skeletons, problems, analysis.features, use_model, self._categories_by_clause(parts, analysis)
+        )
         plan = None
         for _ in range(MAX_ROUNDS):
             plan = self._plan(original, parts, skeletons, drop, problems, analysis)

@@ -314,6 +314,21 @@ def test_the_residents_complaint_thrown_back_is_dropped(checker):
     assert "嫌保洁来得晚" not in checker.check("嫌保洁来得晚？物业费就这个价，改天再说。", now=MORNING).rewrite
 
 
+@pytest.mark.parametrize(
+    "text,instruction",
+    [
+        ("报停车月卡得先在小程序上传行驶证，系统审核完才给开，我们这边插不了队。", "报停车月卡得先在小程序上传行驶证"),
+        ("补办门禁卡需带上身份证到前台，后台要审核，这是流程。", "补办门禁卡需带上身份证到前台"),
+    ],
+)
+def test_what_a_rule_tells_the_resident_to_do_is_kept_beside_the_offer(checker, text, instruction):
+    """A rule stated as helpful information with an offer is fine (the deck): the rewrite keeps
+    what the resident must do, drops the rule and the NO, and is clean when checked again."""
+    rewrite = checker.check(text, now=MORNING).rewrite
+    assert instruction in rewrite and "流程" not in rewrite and "插不了队" not in rewrite, rewrite
+    assert checker.check(rewrite, now=MORNING).findings == (), rewrite
+
+
 def test_an_estimated_time_names_no_matter(checker):
     rewrite = checker.check("我可没答应过这周给您换水表，师傅改日再说吧。", now=MORNING).rewrite
     assert "改日的事" not in rewrite and "换水表" in rewrite, rewrite
