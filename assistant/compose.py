@@ -99,6 +99,8 @@ class ComposeSpec(_Strict):
     matter_time_nouns: list[str]
     matter_not_a_thing_ending: list[str]
     matter_vague: list[str]
+    matter_not_alone: list[str] = []
+    matter_when_ending: list[str] = []
     matter_second_longest: int
     matter_named_so: str
     matter_named_so_ending: str
@@ -200,6 +202,7 @@ class Composer:
         self.matter_named_so = lexicon.compile(spec.matter_named_so, f"{where}: matter_named_so", ComposeError)
         self.named_so_ending = lexicon.compile(spec.matter_named_so_ending, f"{where}: matter_named_so_ending", ComposeError)
         self.not_a_second_thing = frozenset((*spec.matter_vague, *spec.matter_not_people, *spec.matter_roles))
+        self.says_nothing = frozenset((*spec.matter_vague, *spec.matter_not_alone))
         self.comparison_marker = lexicon.compile(spec.comparison_marker, f"{where}: comparison_marker", ComposeError)
         self.matter_promised = lexicon.compile(spec.matter_promised, f"{where}: matter_promised", ComposeError)
         self.words = words
@@ -421,6 +424,8 @@ class Composer:
         for k in problems:  # no clause opens with it: what was (not) promised (我可没说过|免费给您换草皮)
             clause, _ = self._matter_clause(original, parts[k], address_end if k == 0 else 0)
             head = self._promised(clause)  # (held to _a_thing_promised here: 2,241 -> 2,224 good)
+            if head and self.words(normalised_clause(head).skeleton)[0] in self.spec.promised_not_opening:
+                continue  # what could be done (会帮您出维修费), not what was raised
             if head and normalised_clause(head).skeleton not in squashed:
                 return self._the_matter(head)
         for k in problems:  # nothing opens a clause with it: the first thing a problem clause names
@@ -616,6 +621,8 @@ class Composer:
             return ""  # who is to do it (师傅) or whom it is about (合租室友), not what
         if all(word_tag(w) == "t" for w in words):
             return ""  # when, not what (下个月|大概能多安排一次)
+        if all(w in self.says_nothing for w in words) or words[-1] in self.spec.matter_when_ending:
+            return ""  # 具体, 大家, 试试, 小区: no thing raised; 厂家有空: when, not what
         if words and (words[0] in self.spec.office_opening or words[-1] in self.spec.office_ending):
             return ""
         if not words or words[0] in self.matter_lead or words[0].startswith(tuple(self.spec.matter_resident)):

@@ -329,6 +329,20 @@ def test_what_a_rule_tells_the_resident_to_do_is_kept_beside_the_offer(checker, 
     assert checker.check(rewrite, now=MORNING).findings == (), rewrite
 
 
+@pytest.mark.parametrize(
+    "text,not_said",
+    [
+        ("花坛积水的事我们知道了 改天有空再过去看看哈 现在人手不够", "有空的事"),  # when, not what
+        ("西门那盏路灯的事，我是新来的，具体归谁修我也不知道。", "具体的事"),  # a vague word alone
+        ("我们小区从来没丢过东西，哪来的小偷。", "小区的事"),  # our own place alone
+        ("我可没说过能退押金，您记错了。", "能退押金的事"),  # what could be done, denied: no promise
+    ],
+)
+def test_a_matter_names_a_thing_not_a_time_a_vague_word_or_what_could_be_done(checker, text, not_said):
+    rewrite = checker.check(text, now=MORNING).rewrite
+    assert not_said not in rewrite and checker.check(rewrite, now=MORNING).findings == (), rewrite
+
+
 def test_an_estimated_time_names_no_matter(checker):
     rewrite = checker.check("我可没答应过这周给您换水表，师傅改日再说吧。", now=MORNING).rewrite
     assert "改日的事" not in rewrite and "换水表" in rewrite, rewrite
