@@ -730,7 +730,9 @@ class Composer:
         if not plan.has_answer_time:
             named = plan.contact and move.say_contact and (move.contact_like is None or move.contact_like.search(plan.contact))
             say = move.say_contact if named else move.say
-            commitment = say.format(matter=plan.matter, contact=plan.contact, time=promise_time(now, hours=move.hours))
+            # (not 联系开发商客服的事我来帮您联系开发商客服; 楼上漏水的事我来帮您联系楼上 names the matter)
+            matter = "" if named and plan.matter.removesuffix("的事").endswith(plan.contact) else plan.matter
+            commitment = say.format(matter=matter, contact=plan.contact, time=promise_time(now, hours=move.hours))
         opening = self.spec.apology if plan.categories & set(self.spec.apology_for) else self.spec.thanks
         if plan.polite:
             opening = ""  # the original's own greeting and thanks set the tone

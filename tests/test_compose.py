@@ -336,6 +336,8 @@ def test_what_a_rule_tells_the_resident_to_do_is_kept_beside_the_offer(checker, 
         ("西门那盏路灯的事，我是新来的，具体归谁修我也不知道。", "具体的事"),  # a vague word alone
         ("我们小区从来没丢过东西，哪来的小偷。", "小区的事"),  # our own place alone
         ("我可没说过能退押金，您记错了。", "能退押金的事"),  # what could be done, denied: no promise
+        ("业主您好，您反映的房屋质量问题（墙体裂缝）属开发商保修范围，请自行联系开发商客服。", "开发商客服的事"),  # whom
+        ("王先生：停车费是按合同约定收取的，系统自动生成，本人无法减免。合同大家都签了，规定就是规定。", "无法的事"),
     ],
 )
 def test_a_matter_names_a_thing_not_a_time_a_vague_word_or_what_could_be_done(checker, text, not_said):
