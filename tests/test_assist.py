@@ -830,6 +830,10 @@ def test_psychology_cues_do_not_read_reports_or_do_it_yourself_as_vows(checker, 
         ("楼梯口那堆烂菜叶子还在那儿，都臭了", "cleaning"),  # food waste, not leaves of a tree
         ("晚上叫了你们客服三次都没人接", "other"),  # calling at night is no night noise
         ("你们办事能不能不拖拉，都一个月了", "other"),  # 拖拉 is delay, not mopping
+        ("地下室风机轰轰响了一整夜，吵得睡不着", "equipment"),  # a machine's noise is the machine's
+        ("走廊那个烟雾报警器半夜一直在叫，吵死了", "fire"),  # a smoke alarm sounding
+        ("电梯厅地上全是烟头和外卖盒，几天了没人管", "cleaning"),  # litter
+        ("窗外的竹子都快伸进屋了，能不能砍一砍", "greening"),
     ],
 )
 def test_topic_cues_read_seasonal_and_estate_matters(checker, text, topic):
