@@ -731,6 +731,10 @@ def test_present_dangers_of_every_kind_are_read(checker, text, kind):
         "物业再不管，我就拿锤子上去把他那破充电器砸了",  # a threat on a condition
         "接孩子的时候，我的车在门口被栏杆砸了，车灯碎了谁赔",  # a car struck, not a person
         "楼下电动车刚才冒烟，保安已经拿灭火器扑灭了，人都没事",  # over
+        # a damage whose cost is argued, no one asked to hurry
+        "厨房水管是冻裂了，可那是暖气不热冻的！修完了还收我两百块维修费，凭什么",
+        "楼顶水箱冻裂了要用维修基金修，凭什么摊到我们一楼头上，这钱我不认",
+        "谁下药毒死了我的猫，我要让他血债血偿",  # an idiom, no blood
     ],
 )
 def test_no_one_in_danger_now_is_no_emergency(checker, text):
@@ -755,6 +759,12 @@ def test_no_one_in_danger_now_is_no_emergency(checker, text):
         "有个戴帽子的男的在剪电动车锁，已经弄开一辆了",
         "我爸在储藏间，过道铁门被挂了锁，他在里头出不来",
         "广场上有个小男孩一直在哭，旁边没看到家长，问他家在哪也说不清",  # a small child alone
+        # a damage with a call to hurry, or a home under water, whatever is argued
+        "水管冻裂了水一直往外喷，赶紧来人关阀门，损失谁赔以后再说",
+        "家里被淹成这样，地板全泡了，你们物业要给我赔偿",
+        "东门那边大树被雪压断了，电线掉在路上，车都不敢过",  # a wire down where people pass
+        "有个男的正在小花园里抓猫往袋子里装，保安能过去看看吗",  # animals being taken now
+        "我儿子五岁，刚才在超市门口一回头人就不见了，帮忙调一下监控",
     ],
 )
 def test_a_present_danger_is_read_whatever_else_the_message_says(checker, text):

@@ -40,6 +40,7 @@ class EmergencySpec(_Strict):
     name: str
     topic: str | None = None
     patterns: list[str]
+    damage: bool = False  # harm to things alone: a message disputing its cost, with no call to hurry, reports none
 
 
 class NotNowSpec(_Strict):
@@ -60,6 +61,8 @@ class SignalsSpec(_Strict):
     emergency_not_now: NotNowSpec = NotNowSpec()
     emergency_cry: str | None = None
     emergency_exasperation: list[str] = []
+    emergency_cost_disputed: str | None = None
+    emergency_hurry: str | None = None
 
 
 @dataclass(frozen=True)
@@ -101,6 +104,11 @@ class Signals:
             for kind, e in spec.emergency.items()
         }
         self.emergency_topic = {kind: e.topic for kind, e in spec.emergency.items() if e.topic}
+        self.damage_kinds = frozenset(kind for kind, e in spec.emergency.items() if e.damage)
+        def optional(source: str | None, field: str) -> re.Pattern[str] | None:
+            return lexicon.compile(source, f"{path}: {field}", SignalsError) if source else None
+        self.cost_disputed = optional(spec.emergency_cost_disputed, "emergency_cost_disputed")
+        self.hurry = optional(spec.emergency_hurry, "emergency_hurry")
         self.emergency_over = [lexicon.compile(p, f"{path}: emergency_over", SignalsError) for p in spec.emergency_over]
         not_now = spec.emergency_not_now
         def not_now_patterns(field: str) -> list[re.Pattern[str]]:
@@ -143,7 +151,10 @@ class Signals:
         was a drill (a follow-up about last night's fire needs no one to run)."""
         if any(p.search(text.skeleton) for p in self.emergency_over):
             return None
+        disputed = self._cost_disputed(text)
         for kind, (name, patterns) in self.emergency.items():
+            if disputed and kind in self.damage_kinds:
+                continue  # 水管冻裂了…修完还要收我280维修费？: a bill argued, not a call for help
             found = [
                 (m.start(), m.end())
                 for p in patterns
@@ -156,6 +167,13 @@ class Signals:
                 continue  # 救命啊…要了我的老命: a cry over a nuisance
             return kind, name, self._evidence(text, [text.to_original(a, b) for a, b in found])
         return None
+
+    def _cost_disputed(self, text: Normalised) -> bool:
+        """Whether the message argues who pays for a damage (维修费, 凭啥让我出, 地板钱你们必须赔)
+        and nowhere asks anyone to hurry (快, 赶紧, 还在): the harm is done, the dispute is the matter."""
+        if self.cost_disputed is None or not self.cost_disputed.search(text.skeleton):
+            return False
+        return self.hurry is None or not self.hurry.search(text.skeleton)
 
     def _only_cries(self, text: Normalised, found: list[tuple[int, int]]) -> bool:
         """Whether every danger's words found are a cry for help alone (救命, 求救), no kind of danger."""
