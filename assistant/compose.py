@@ -40,7 +40,7 @@ from assistant.lexicon import Lexicon
 from assistant.normalise import is_han, normalise, normalised_clause, traditional_share
 from assistant.segment import WordBounds, word_tag
 from assistant.taxonomy import taxonomy
-from assistant.timing import promise_time
+from assistant.timing import _DIGITS, promise_time
 
 COMPOSE_FILE = Path(__file__).resolve().parent / "compose.yaml"
 MAX_ROUNDS = 3
@@ -202,7 +202,7 @@ class Composer:
         self.matter_named_so = lexicon.compile(spec.matter_named_so, f"{where}: matter_named_so", ComposeError)
         self.named_so_ending = lexicon.compile(spec.matter_named_so_ending, f"{where}: matter_named_so_ending", ComposeError)
         self.not_a_second_thing = frozenset((*spec.matter_vague, *spec.matter_not_people, *spec.matter_roles))
-        self.says_nothing = frozenset((*spec.matter_vague, *spec.matter_not_alone))
+        self.says_nothing = frozenset((*spec.matter_vague, *spec.matter_not_alone, *spec.matter_when_ending))
         self.comparison_marker = lexicon.compile(spec.comparison_marker, f"{where}: comparison_marker", ComposeError)
         self.matter_promised = lexicon.compile(spec.matter_promised, f"{where}: matter_promised", ComposeError)
         self.words = words
@@ -251,7 +251,8 @@ class Composer:
             # a rule's clause that only tells the resident what to do (报修得先在APP上提交工单) is
             # helpful information beside the offer the rewrite makes: kept, unless checked again
             # it is still found (the loop in `composing` drops it then)
-            if categories.get(k, {"?"}) <= self.rule_kept_for and self.rule_instruction.search(skeletons[k]):
+            found = categories.get(k)
+            if found and found <= self.rule_kept_for and self.rule_instruction.search(skeletons[k]):
                 drop.discard(k)
         probabilities = self.reader.residue_of(original, features) if self.reader is not None and use_model else None
         for k, part in enumerate(parts):
@@ -468,7 +469,7 @@ class Composer:
             if word and word_tag(word) in self.spec.thing_tags:
                 if run_start is None:
                     run_start = at
-                    if j >= 2 and words[j - 1] in self.spec.thing_label and _a_number(words[j - 2]):
+                    if j >= 2 and words[j - 1] in self.spec.thing_label and _a_number(words[j - 2]) and word not in self.spec.thing_label:
                         run_start -= len(words[j - 2]) + len(words[j - 1])  # 3号|自习室: the label is its name
                 run_end = at + len(word)
             elif run_start is not None:
@@ -730,8 +731,7 @@ class Composer:
         if not plan.has_answer_time:
             named = plan.contact and move.say_contact and (move.contact_like is None or move.contact_like.search(plan.contact))
             say = move.say_contact if named else move.say
-            # (not 联系开发商客服的事我来帮您联系开发商客服; 楼上漏水的事我来帮您联系楼上 names the matter)
-            matter = "" if named and plan.matter.removesuffix("的事").endswith(plan.contact) else plan.matter
+            matter = plan.matter if not named or not _only_the_contact(plan.matter, plan.contact) else ""
             commitment = say.format(matter=matter, contact=plan.contact, time=promise_time(now, hours=move.hours))
         opening = self.spec.apology if plan.categories & set(self.spec.apology_for) else self.spec.thanks
         if plan.polite:
@@ -809,9 +809,18 @@ class Composer:
         return hit
 
 
+def _only_the_contact(matter: str, contact: str) -> bool:
+    """Whether the matter names no more than whom the commitment contacts (联系开发商客服的事 beside
+    我来帮您联系开发商客服): said once is enough. 投诉开发商的事 and 楼上漏水的事 are matters of their own."""
+    bare = matter.removesuffix("的事")
+    for lead in ("联系", "找", "问", "打给"):
+        bare = bare.removeprefix(lead)
+    return bare == contact
+
+
 def _a_number(word: str) -> bool:
     """Whether `word` is a number, in digits or Chinese numerals (3, 十二)."""
-    return bool(word) and all(c.isdigit() or c in "零一二三四五六七八九十百两" for c in word)
+    return bool(word) and all(c.isdigit() or c in _DIGITS + "十百两" for c in word)
 
 
 def _run_text(original: str, run: list[Clause]) -> str:

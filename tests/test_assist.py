@@ -735,6 +735,9 @@ def test_present_dangers_of_every_kind_are_read(checker, text, kind):
         "厨房水管是冻裂了，可那是暖气不热冻的！修完了还收我两百块维修费，凭什么",
         "楼顶水箱冻裂了要用维修基金修，凭什么摊到我们一楼头上，这钱我不认",
         "谁下药毒死了我的猫，我要让他血债血偿",  # an idiom, no blood
+        # children playing unwatched are no child lost
+        "小区里好多小孩骑滑板车乱窜，身边也没有大人管",
+        "小孩在电梯里玩，旁边没有大人看着，太危险了",
     ],
 )
 def test_no_one_in_danger_now_is_no_emergency(checker, text):
@@ -762,6 +765,12 @@ def test_no_one_in_danger_now_is_no_emergency(checker, text):
         # a damage with a call to hurry, or a home under water, whatever is argued
         "水管冻裂了水一直往外喷，赶紧来人关阀门，损失谁赔以后再说",
         "家里被淹成这样，地板全泡了，你们物业要给我赔偿",
+        # a fire that cannot be put out, or a question whether anyone is hurt, is no fire over
+        "楼下着火了，已经无法扑灭了",
+        "三楼着火了，浓烟很大，人都没事吧",
+        # a person struck near a vehicle named on the way is a person struck
+        "我爸在停车场被倒车的电动车撞倒了",
+        "老人下车的时候被车门压到了",
         "东门那边大树被雪压断了，电线掉在路上，车都不敢过",  # a wire down where people pass
         "有个男的正在小花园里抓猫往袋子里装，保安能过去看看吗",  # animals being taken now
         "我儿子五岁，刚才在超市门口一回头人就不见了，帮忙调一下监控",
@@ -844,6 +853,7 @@ def test_psychology_cues_do_not_read_reports_or_do_it_yourself_as_vows(checker, 
         ("走廊那个烟雾报警器半夜一直在叫，吵死了", "fire"),  # a smoke alarm sounding
         ("电梯厅地上全是烟头和外卖盒，几天了没人管", "cleaning"),  # litter
         ("窗外的竹子都快伸进屋了，能不能砍一砍", "greening"),
+        ("楼上那户天天在电梯里大声吵闹", "neighbour"),  # people's noise in a lift is no machine's
     ],
 )
 def test_topic_cues_read_seasonal_and_estate_matters(checker, text, topic):

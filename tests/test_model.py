@@ -95,6 +95,9 @@ def test_a_company_retrains_with_its_own_examples(tmp_path, run_env):
         "这个系统我确实不会调，我已经给值班电工打了电话，他十五分钟内到您家门口。",
         "刘阿姨，今天晚上电工来不了，明天上午九点师傅一定到您家换开关。",
         "您问的车位过户手续是这样：先交产权证复印件，再签三方协议，然后报公司备案。需要的话我明天上午把表格送到您家。",
+        # no need to fend for oneself; a rule told to the resident; missing no round is no denial
+        "不用您自己想办法，我们下午三点前派人把车挪走。",
+        "您不能每次都把车停在消防通道上，下次请停到B2临时车位，谢谢配合。",
     ],
 )
 def test_hard_negatives_stay_clean(checker, text):
@@ -112,6 +115,11 @@ def test_hard_negatives_stay_clean(checker, text):
         ("您还想免费？公司规定就这样。", "F08"),
         # not now, with no firm time after it, is still a NO
         ("今晚修不了，明天再说吧。", "D3"),
+        # an arrival that will not happen, or the resident sent somewhere by a time, is no follow-up
+        ("这个我不清楚，师傅半小时内到不了。", "F05"),
+        ("这事归工程部管，您明天之前到他们办公室登记。", "F04"),
+        # a procedure the resident asked about, told with no offer, still hides behind the rule
+        ("您问的装修手续必须走审批流程，流程走完才能开工，我们给您说过好几次了。", "D1"),
     ],
 )
 def test_no_commitment_does_not_void_a_forbidden_phrase(checker, text, category):
