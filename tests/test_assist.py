@@ -854,6 +854,10 @@ def test_psychology_cues_do_not_read_reports_or_do_it_yourself_as_vows(checker, 
         ("电梯厅地上全是烟头和外卖盒，几天了没人管", "cleaning"),  # litter
         ("窗外的竹子都快伸进屋了，能不能砍一砍", "greening"),
         ("楼上那户天天在电梯里大声吵闹", "neighbour"),  # people's noise in a lift is no machine's
+        # a pet alone is no neighbour's matter; what it does to others, or keeping one, is
+        ("单元楼下的狗屎好几天没人扫了", "cleaning"),
+        ("宠物乐园门口的拾便袋又没了，麻烦补一下", "cleaning"),
+        ("楼下那户养了条大狗，天天半夜叫", "neighbour"),
     ],
 )
 def test_topic_cues_read_seasonal_and_estate_matters(checker, text, topic):
