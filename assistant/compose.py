@@ -243,15 +243,16 @@ class Composer:
 
     def _dropped(
         self, original: str, parts: list[Clause], skeletons: list[str], problems: dict[int, int], features,
-        use_model: bool = True, categories: dict[int, set[str]] | None = None,
+        found_in: dict[int, set[str]], use_model: bool = True,
     ) -> set[int]:
-        categories = categories or {}
+        """The clauses a rewrite drops: the problem clauses (`found_in`: each clause's categories),
+        save a rule's instruction to the resident, and the residue beside them."""
         drop: set[int] = set(problems)
         for k in problems:
             # a rule's clause that only tells the resident what to do (报修得先在APP上提交工单) is
             # helpful information beside the offer the rewrite makes: kept, unless checked again
             # it is still found (the loop in `composing` drops it then)
-            found = categories.get(k)
+            found = found_in.get(k)
             if found and found <= self.rule_kept_for and self.rule_instruction.search(skeletons[k]):
                 drop.discard(k)
         probabilities = self.reader.residue_of(original, features) if self.reader is not None and use_model else None
@@ -351,7 +352,7 @@ class Composer:
 
     def _matter(
         self, original: str, parts: list[Clause], problems: dict[int, int], kept_text: str, address_end: int = 0,
-        analysis: Analysis | None = None,
+        found_in: dict[int, set[str]] | None = None,
     ) -> str:
         """What the first problem clause that names one is about (clauses about the request
         first, then those about the price or the resident's ability: matter_later): its opening
@@ -360,11 +361,12 @@ class Composer:
         An excuse or a dismissal beside the problem names nothing the resident raised. When no
         clause opens with it: what was (not) promised (我可没说过|免费给您换草皮), else the first
         run of nouns a problem clause names (_first_thing).
-        `address_end`: where a form of address opening the first clause ends (亲|物业费帐单…)."""
+        `address_end`: where a form of address opening the first clause ends (亲|物业费帐单…);
+        `found_in`: each clause's categories (_categories_by_clause)."""
         if self.words is None:
             return ""
         squashed = normalised_clause(kept_text).skeleton
-        found_in = self._categories_by_clause(parts, analysis)
+        found_in = found_in or {}
         comparing = {k for k, categories in found_in.items() if categories & self.comparison}
         not_in = {k for k, categories in found_in.items() if categories & self.matter_not_in}
         # a clause about the resident or the price names the matter less often than one about the request
@@ -425,7 +427,7 @@ class Composer:
         for k in problems:  # no clause opens with it: what was (not) promised (我可没说过|免费给您换草皮)
             clause, _ = self._matter_clause(original, parts[k], address_end if k == 0 else 0)
             head = self._promised(clause)  # (held to _a_thing_promised here: 2,241 -> 2,224 good)
-            if head and self.words(normalised_clause(head).skeleton)[0] in self.spec.promised_not_opening:
+            if head and self._could_be_done(head):
                 continue  # what could be done (会帮您出维修费), not what was raised
             if head and normalised_clause(head).skeleton not in squashed:
                 return self._the_matter(head)
@@ -450,12 +452,18 @@ class Composer:
         """A denied promise as the matter's name if it names a service or a thing (帮您收船帆,
         免费送餐), else "": not a time (周末前一定修好: a second time beside the commitment's) nor
         what could be done (能退押金, 会帮您出维修费)."""
-        words = self.words(normalised_clause(promised).skeleton) if promised else []
-        if not words or words[0] in self.spec.promised_not_opening:
+        if not promised or self._could_be_done(promised):
             return ""
+        words = self.words(normalised_clause(promised).skeleton)
         if any(word_tag(w) in ("t", "tg", "m") or w in self.spec.matter_day for w in words):
             return ""
         return self._as_matter(promised)
+
+    def _could_be_done(self, promised: str) -> bool:
+        """Whether a denied promise says what could be done (能退押金, 会帮您出维修费): naming it as
+        the matter would read as promising it."""
+        words = self.words(normalised_clause(promised).skeleton)
+        return not words or words[0] in self.spec.promised_not_opening
 
     def _first_thing(self, clause: str) -> str:
         """The first run of nouns in `clause` (jieba's tags, compose.yaml thing_tags) that names a
@@ -656,7 +664,7 @@ class Composer:
 
     def _plan(
         self, original: str, parts: list[Clause], skeletons: list[str], drop: set[int], problems: dict[int, int],
-        analysis: Analysis,
+        analysis: Analysis, found_in: dict[int, set[str]],
     ) -> Plan:
         address, taken = self._address(original, parts, analysis)
         opens_at = parts[0].start + len(address) if address and taken == 0 else 0
@@ -685,7 +693,7 @@ class Composer:
             address=address,
             kept=runs,
             matter=self._matter(original, parts, self._matter_sources(parts, skeletons, drop, problems, taken, _courtesies(parts, analysis)), kept_text,
-                                opens_at if address else 0, analysis),
+                                opens_at if address else 0, found_in),
             categories=frozenset(f.category for f, _ in analysis.findings),
             has_answer_time=bool(self.answers_by.search(normalised_clause(kept_text).skeleton)),
             polite=any(p.category == "P2" for p in analysis.positives) and bool(runs),
@@ -772,12 +780,11 @@ class Composer:
             normalised_clause(p.text(original)).skeleton for p in parts
         ]
         problems = self._problems(parts, analysis)
-        drop = self._dropped(
-            original, parts, skeletons, problems, analysis.features, use_model, self._categories_by_clause(parts, analysis)
-        )
+        found_in = self._categories_by_clause(parts, analysis)  # once: every round reads it
+        drop = self._dropped(original, parts, skeletons, problems, analysis.features, found_in, use_model)
         plan = None
         for _ in range(MAX_ROUNDS):
-            plan = self._plan(original, parts, skeletons, drop, problems, analysis)
+            plan = self._plan(original, parts, skeletons, drop, problems, analysis, found_in)
             candidate = self.write(plan, original, now)
             found = (yield candidate).findings
             if not found:

@@ -105,6 +105,7 @@ class Signals:
         }
         self.emergency_topic = {kind: e.topic for kind, e in spec.emergency.items() if e.topic}
         self.damage_kinds = frozenset(kind for kind, e in spec.emergency.items() if e.damage)
+
         def optional(source: str | None, field: str) -> re.Pattern[str] | None:
             return lexicon.compile(source, f"{path}: {field}", SignalsError) if source else None
         self.cost_disputed = optional(spec.emergency_cost_disputed, "emergency_cost_disputed")
@@ -121,7 +122,7 @@ class Signals:
         self.still_present = not_now_patterns("present")
         self.habitual = not_now_patterns("habitual")
         self.this_time = not_now_patterns("this_time")
-        self.cry = lexicon.compile(spec.emergency_cry, f"{path}: emergency_cry", SignalsError) if spec.emergency_cry else None
+        self.cry = optional(spec.emergency_cry, "emergency_cry")
         self.exasperation = [
             lexicon.compile(p, f"{path}: emergency_exasperation", SignalsError) for p in spec.emergency_exasperation
         ]
