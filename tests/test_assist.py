@@ -738,6 +738,18 @@ def test_present_dangers_of_every_kind_are_read(checker, text, kind):
         # children playing unwatched are no child lost
         "小区里好多小孩骑滑板车乱窜，身边也没有大人管",
         "小孩在电梯里玩，旁边没有大人看着，太危险了",
+        # a noise, an animal that got in, an idiom, a shock at a bill, a danger checked or mended
+        "对门孩子在里面哭了一下午，吵得我头疼",
+        "是那只狗自己钻进我家院子的，凭什么算我的",
+        "停车被贴条，真是倒了血霉",
+        "看了这个月的燃气费我心脏病都快犯了",
+        "我家门锁被人撬过了都没人发现，你们保安干嘛的",
+        "楼道那股煤气味燃气公司来测过了，没问题了",
+        "楼下的水管上午已经修好，水也停了",
+        "漏掉的水凭什么算到我们头上，这笔水费我不付",
+        "救命，楼上的音响又开到半夜，睡不着",
+        "那次我家门被撬的事，到现在都没人给个说法",
+        "垃圾房臭得能把人熏晕过去",
     ],
 )
 def test_no_one_in_danger_now_is_no_emergency(checker, text):
@@ -774,6 +786,15 @@ def test_no_one_in_danger_now_is_no_emergency(checker, text):
         "东门那边大树被雪压断了，电线掉在路上，车都不敢过",  # a wire down where people pass
         "有个男的正在小花园里抓猫往袋子里装，保安能过去看看吗",  # animals being taken now
         "我儿子五岁，刚才在超市门口一回头人就不见了，帮忙调一下监控",
+        # a danger people must be kept from now, a small child alone by water, someone shut in
+        "停车场那块井盖翻起来了，车一过就弹，赶紧派人过来围起来",
+        "喷泉池边有个小女孩一个人在玩，没大人跟着，快叫保安过去",
+        "我家孩子把自己关在卫生间，里面孩子一直哭，门打不开",
+        "我妈一个人在家，锁坏了，她在门后面一直拍门",
+        "仓库卷帘门突然落下来锁死了，里面黑乎乎的出不去",
+        "有两个人正拿钳子剪充电桩的电缆，保安快来",
+        "单元门口爬进来一条蛇，好多小孩在旁边",
+        "上周刚换的燃气表，刚才进门满屋子煤气味",
     ],
 )
 def test_a_present_danger_is_read_whatever_else_the_message_says(checker, text):
