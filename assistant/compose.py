@@ -255,6 +255,10 @@ class Composer:
             found = found_in.get(k)
             if found and found <= self.rule_kept_for and self.rule_instruction.search(skeletons[k]):
                 drop.discard(k)
+            # a notice's words with what it says (通知上写得明明白白周三8点到18点停水): the fact is
+            # kept without the reproach, unless checked again it is still found
+            elif self.fact.search(skeletons[k]) and self._softened(parts[k].text(original)) != parts[k].text(original):
+                drop.discard(k)
         probabilities = self.reader.residue_of(original, features) if self.reader is not None and use_model else None
         for k, part in enumerate(parts):
             if part.quoted or k in drop:
@@ -801,9 +805,9 @@ class Composer:
             drop |= more
         return self.last_resort(plan, original, now)
 
-    @staticmethod
-    def _kept_clauses_hit(original, parts, drop, candidate, found) -> set[int]:
-        """The original clauses whose text, kept in `candidate`, still holds a finding."""
+    def _kept_clauses_hit(self, original, parts, drop, candidate, found) -> set[int]:
+        """The original clauses whose text, kept in `candidate` (softened: compose.yaml soften),
+        still holds a finding."""
         hit: set[int] = set()
         for finding, _ in found:
             words = candidate[finding.start : finding.end]
@@ -811,7 +815,8 @@ class Composer:
                 if k in drop:
                     continue
                 text = part.text(original)
-                if words and (words in text or text in words):
+                softened = self._softened(text)
+                if words and (words in text or text in words or words in softened or softened in words):
                     hit.add(k)
         return hit
 

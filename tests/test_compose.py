@@ -53,6 +53,21 @@ def test_facts_and_the_address_are_kept(checker):
     assert checker.check(rewrite).verdict == "pass"
 
 
+@pytest.mark.parametrize(
+    "text,fact,reproach",
+    [
+        # a notice thrown at the resident with what it says: the fact stays, the reproach goes
+        ("停电通知上写得明明白白周五9点到17点检修，你没看懂吗？", "周五9点到17点检修", "明明白白"),
+        # what to bring and how to work a device, beside a lecture
+        ("办卡要带房产证和身份证，这都是常识，您没看过通知吗？", "办卡要带房产证和身份证", "常识"),
+    ],
+)
+def test_a_fact_said_with_a_reproach_is_kept_without_it(checker, text, fact, reproach):
+    rewrite = checker.check(text, now=MORNING).rewrite
+    assert fact in rewrite and reproach not in rewrite, rewrite
+    assert checker.check(rewrite).verdict == "pass"
+
+
 def test_a_kept_commitment_with_a_time_gets_no_second_time(checker):
     text = "王阿姨，我已经通知王师傅，下午三点前上门给您回复结果，我是替班的。"
     report = checker.check(text, now=MORNING)
