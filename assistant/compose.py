@@ -40,7 +40,7 @@ from assistant.lexicon import Lexicon
 from assistant.normalise import is_han, normalise, normalised_clause, traditional_share
 from assistant.segment import WordBounds, word_tag
 from assistant.taxonomy import taxonomy
-from assistant.timing import _DIGITS, promise_time
+from assistant.timing import CHINESE_DIGITS, promise_time
 
 COMPOSE_FILE = Path(__file__).resolve().parent / "compose.yaml"
 MAX_ROUNDS = 3
@@ -108,6 +108,7 @@ class ComposeSpec(_Strict):
     promised_not_opening: list[str] = []
     matter_for_you: list[str]
     matter_bare_negations: list[str]
+    contact_leads: list[str]
     matter_later: list[str] = []
     address_alone: list[str] = []
     address_in_full: dict[str, str] = {}
@@ -743,7 +744,7 @@ class Composer:
         if not plan.has_answer_time:
             named = plan.contact and move.say_contact and (move.contact_like is None or move.contact_like.search(plan.contact))
             say = move.say_contact if named else move.say
-            matter = plan.matter if not named or not _only_the_contact(plan.matter, plan.contact) else ""
+            matter = plan.matter if not named or not _only_the_contact(plan.matter, plan.contact, self.spec.contact_leads) else ""
             commitment = say.format(matter=matter, contact=plan.contact, time=promise_time(now, hours=move.hours))
         opening = self.spec.apology if plan.categories & set(self.spec.apology_for) else self.spec.thanks
         if plan.polite:
@@ -821,18 +822,19 @@ class Composer:
         return hit
 
 
-def _only_the_contact(matter: str, contact: str) -> bool:
+def _only_the_contact(matter: str, contact: str, leads: Sequence[str]) -> bool:
     """Whether the matter names no more than whom the commitment contacts (联系开发商客服的事 beside
-    我来帮您联系开发商客服): said once is enough. 投诉开发商的事 and 楼上漏水的事 are matters of their own."""
+    我来帮您联系开发商客服): said once is enough. 投诉开发商的事 and 楼上漏水的事 are matters of their own.
+    `leads`: the verbs of reaching someone a matter may open with (compose.yaml contact_leads)."""
     bare = matter.removesuffix("的事")
-    for lead in ("联系", "找", "问", "打给"):
+    for lead in leads:
         bare = bare.removeprefix(lead)
     return bare == contact
 
 
 def _a_number(word: str) -> bool:
     """Whether `word` is a number, in digits or Chinese numerals (3, 十二)."""
-    return bool(word) and all(c.isdigit() or c in _DIGITS + "十百两" for c in word)
+    return bool(word) and all(c.isdigit() or c in CHINESE_DIGITS + "十百两" for c in word)
 
 
 def _run_text(original: str, run: list[Clause]) -> str:

@@ -11,7 +11,7 @@ import os
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-_DIGITS = "零一二三四五六七八九"
+CHINESE_DIGITS = "零一二三四五六七八九"  # the composer reads numbers with them too
 WORK_START, WORK_END = 8, 20  # first and last hour a deadline may fall on
 NEXT_MORNING = 10  # deadline hour when the work day is over
 DEFAULT_TIMEZONE = "Asia/Shanghai"
@@ -44,9 +44,9 @@ def chinese_number(n: int) -> str:
     if not 0 <= n < 100:
         raise ValueError(n)
     if n < 10:
-        return _DIGITS[n]
+        return CHINESE_DIGITS[n]
     tens, ones = divmod(n, 10)
-    return ("" if tens == 1 else _DIGITS[tens]) + "十" + (_DIGITS[ones] if ones else "")
+    return ("" if tens == 1 else CHINESE_DIGITS[tens]) + "十" + (CHINESE_DIGITS[ones] if ones else "")
 
 
 def clock(hour: int) -> str:
