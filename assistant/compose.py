@@ -109,6 +109,8 @@ class ComposeSpec(_Strict):
     matter_for_you: list[str]
     matter_bare_negations: list[str]
     contact_leads: list[str]
+    matter_how: list[str]
+    matter_how_goes_on: list[str]
     matter_later: list[str] = []
     address_alone: list[str] = []
     address_in_full: dict[str, str] = {}
@@ -556,7 +558,8 @@ class Composer:
                 i += step
                 continue
             if word in self.matter_end and not (i and word in self.spec.matter_resident and words[i - 1] in self.spec.matter_for_you):
-                break  # (帮|您搬柜子: a service for the resident goes on with it)
+                if not (i and words[i - 1] in self.spec.matter_how and word in self.spec.matter_how_goes_on):
+                    break  # (帮|您搬柜子: a service for the resident goes on with it; 咋|跟ETC绑定: the question's)
             if word.startswith(("不", "没")):
                 # a negation that opens the clause or is the problem's own (物业费|不能减免) ends
                 # it; before the problem it is what the resident raised (快递柜取不出来|这事我不会弄)

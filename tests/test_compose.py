@@ -60,6 +60,8 @@ def test_facts_and_the_address_are_kept(checker):
         ("停电通知上写得明明白白周五9点到17点检修，你没看懂吗？", "周五9点到17点检修", "明明白白"),
         # what to bring and how to work a device, beside a lecture
         ("办卡要带房产证和身份证，这都是常识，您没看过通知吗？", "办卡要带房产证和身份证", "常识"),
+        # what the resident must do to get it done, beside a lecture and a reproach
+        ("都说了两遍了，门禁卡丢了要挂失，您到底听懂没？这么大人了卡都看不住。", "门禁卡丢了要挂失", "两遍"),
     ],
 )
 def test_a_fact_said_with_a_reproach_is_kept_without_it(checker, text, fact, reproach):
@@ -194,6 +196,7 @@ def test_whom_the_resident_was_sent_to_is_contacted_by_staff(checker, text, said
         ("电梯按钮这种东西我不会修，改天再说。", "电梯按钮的事"),  # 这种 points at a kind: the matter is before it
         ("绝对不可能是我们保安把3号自习室的台灯弄坏的", "3号自习室的事"),  # a numbered label is its name
         ("绝对不可能是我们保安把3号楼的电动车弄倒的", "电动车的事"),  # ... not a building's number alone
+        ("门禁卡咋跟手机绑定我也不清楚，这个我真不会", "门禁卡咋跟手机绑定的事"),  # how ... the question goes on
     ],
 )
 def test_the_matter_is_named_from_the_dropped_clauses(checker, text, matter):

@@ -98,6 +98,11 @@ def test_a_company_retrains_with_its_own_examples(tmp_path, run_env):
         # no need to fend for oneself; a rule told to the resident; missing no round is no denial
         "不用您自己想办法，我们下午三点前派人把车挪走。",
         "您不能每次都把车停在消防通道上，下次请停到B2临时车位，谢谢配合。",
+        # why a rule is so, asked and told with an offer; the system telling the resident; cannot
+        # myself while someone named comes by a time
+        "您问为什么装修要交押金，是前年有过损坏公共设施的纠纷，业主大会通过的，需要的话我把公告发您。",
+        "车位下月5号上午10点开放续租，到时候系统会自动发短信提醒您，您不用一直盯着。",
+        "门禁后台我权限不够改不了，我已经叫了系统的小王，他二十分钟内到门岗帮您处理。",
     ],
 )
 def test_hard_negatives_stay_clean(checker, text):
