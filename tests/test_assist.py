@@ -750,6 +750,10 @@ def test_present_dangers_of_every_kind_are_read(checker, text, kind):
         "救命，楼上的音响又开到半夜，睡不着",
         "那次我家门被撬的事，到现在都没人给个说法",
         "垃圾房臭得能把人熏晕过去",
+        # a past day it happened again, the smell gone and the part mended, shut out (not in)
+        "对门前天晚上又来踹门骂人，你们物业到底管不管",
+        "楼道那股燃气味已经没了，师傅把接头换好了",
+        "我被锁在门外了，钥匙忘带了，能借个梯子吗",
     ],
 )
 def test_no_one_in_danger_now_is_no_emergency(checker, text):
@@ -795,6 +799,10 @@ def test_no_one_in_danger_now_is_no_emergency(checker, text):
         "有两个人正拿钳子剪充电桩的电缆，保安快来",
         "单元门口爬进来一条蛇，好多小孩在旁边",
         "上周刚换的燃气表，刚才进门满屋子煤气味",
+        # shut in somewhere, the door will not open from inside, a ceiling felt about to fall
+        "我被关在会所后面的仓库了，门从外面锁上了",
+        "我在地下室，里面按开门键没反应打不开，麻烦来个人帮我开门",
+        "楼上在拆墙，我家天花板裂了往下掉灰，感觉要塌了",
     ],
 )
 def test_a_present_danger_is_read_whatever_else_the_message_says(checker, text):
