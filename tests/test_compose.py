@@ -54,10 +54,24 @@ def test_facts_and_the_address_are_kept(checker):
 
 
 @pytest.mark.parametrize(
+    "text,reproach",
+    [
+        ("您要带着情绪说话我没法处理，我们这边也有规定。", "带着情绪"),
+        ("您得带点耐心，这种事急不来，公司规定就这样。", "带点耐心"),
+    ],
+)
+def test_a_reproach_is_no_thing_to_bring(checker, text, reproach):
+    rewrite = checker.check(text, now=MORNING).rewrite
+    assert reproach not in rewrite, rewrite
+
+
+@pytest.mark.parametrize(
     "text,fact,reproach",
     [
-        # a notice thrown at the resident with what it says: the fact stays, the reproach goes
+        # a notice thrown at the resident with what it says: the fact stays, the reproach goes,
+        # also when the notice's own clause is read as the problem
         ("停电通知上写得明明白白周五9点到17点检修，你没看懂吗？", "周五9点到17点检修", "明明白白"),
+        ("公告上写得明明白白周五9点到17点停电，你自己不看怪谁？", "周五9点到17点停电", "明明白白"),
         # what to bring and how to work a device, beside a lecture
         ("办卡要带房产证和身份证，这都是常识，您没看过通知吗？", "办卡要带房产证和身份证", "常识"),
         # what the resident must do to get it done, beside a lecture and a reproach

@@ -188,7 +188,8 @@ class Signals:
     def _not_now(self, text: Normalised, start: int, end: int) -> bool:
         """Whether the clause makes the danger matched at [start, end) not a present one
         (万一着火, 上次着火, 会不会漏气), or a supposition in an earlier clause of its sentence does (假如…，…淹了),
-        or it is told as having happened (被人撬过) — unless its clause says it is now (刚刚)."""
+        or it is told as having happened (被人撬过) — unless its clause says it is now (刚刚). A
+        past time before a match that runs on into a later clause saying now does not count."""
         clause_start, _ = text.clause_at(start, start + 1)
         before, through = text.skeleton[clause_start:start], text.skeleton[clause_start:end]
         last_start, clause_end = text.clause_at(end - 1, end)  # the clause the danger's words end in
