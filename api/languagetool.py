@@ -58,6 +58,7 @@ class Annotated:
     plain: str
     original: str
     positions: list[int]  # plain index -> original index (one past the end included)
+    ends: list[int]  # plain index -> where the original that character stands for ends (a markup's end)
 
 
 def parse_data(data: str) -> Annotated:
@@ -69,7 +70,7 @@ def parse_data(data: str) -> Annotated:
     parts = doc.get("annotation") if isinstance(doc, dict) else None
     if not isinstance(parts, list):
         raise LanguageToolInputError('data 应是 {"annotation": [...]}')
-    plain, original, positions = [], [], []
+    plain, original, positions, ends = [], [], [], []
     offset = 0
     for i, part in enumerate(parts):
         if not isinstance(part, dict):
@@ -78,6 +79,7 @@ def parse_data(data: str) -> Annotated:
             for k, ch in enumerate(part["text"]):
                 plain.append(ch)
                 positions.append(offset + k)
+                ends.append(offset + k + 1)
             original.append(part["text"])
             offset += len(part["text"])
         elif "markup" in part and isinstance(part["markup"], str):
@@ -87,16 +89,17 @@ def parse_data(data: str) -> Annotated:
             for ch in shown:
                 plain.append(ch)
                 positions.append(offset)
+                ends.append(offset + len(part["markup"]))  # what it is read as stands for the whole markup
             original.append(part["markup"])
             offset += len(part["markup"])
         else:
             raise LanguageToolInputError(f"annotation[{i}] 应有 text 或 markup 字符串")
     positions.append(offset)
-    return Annotated("".join(plain), "".join(original), positions)
+    return Annotated("".join(plain), "".join(original), positions, ends)
 
 
 def plain_document(text: str) -> Annotated:
-    return Annotated(text, text, list(range(len(text) + 1)))
+    return Annotated(text, text, list(range(len(text) + 1)), list(range(1, len(text) + 1)))
 
 
 def split_list(value: str | None) -> list[str]:
@@ -139,7 +142,8 @@ def _sentence_ranges(text: str, to16: Utf16) -> list[list[int]]:
 
 def _match(f: Finding, doc: Annotated, to16: Utf16) -> dict:
     names = taxonomy().categories
-    start, end = doc.positions[f.start], doc.positions[f.end - 1] + 1 if f.end > f.start else doc.positions[f.start]
+    start = doc.positions[f.start]
+    end = max(start, doc.ends[f.end - 1]) if f.end > f.start else start
     original = doc.original
     ctx_lo, ctx_hi = max(0, start - CONTEXT_CHARS), min(len(original), end + CONTEXT_CHARS)
     context = original[ctx_lo:ctx_hi]

@@ -96,6 +96,17 @@ def test_languagetool_annotated_data(client):
     assert original[m["offset"] : m["offset"] + m["length"]] == "改天再联系你"
 
 
+def test_languagetool_match_ending_in_markup_covers_the_markup(client):
+    """A finding whose last character is what a markup is read as (interpretAs) ends where the
+    markup ends, however long the markup (an empty one at the very end once ran past the text)."""
+    for markup in ("", "<i>你</i>"):
+        data = {"annotation": [{"text": "改天再联系"}, {"markup": markup, "interpretAs": "你"}]}
+        r = client.post("/v2/check", data={"data": json.dumps(data, ensure_ascii=False), "language": "zh-CN"})
+        assert r.status_code == 200, r.text
+        m = r.json()["matches"][0]
+        assert m["offset"] == 0 and m["length"] == len("改天再联系" + markup)
+
+
 def test_languagetool_errors_and_languages(client):
     assert client.get("/v2/languages").json() == [{"name": "Chinese", "code": "zh", "longCode": "zh-CN"}]
     r = client.post("/v2/check", data={"text": "hello", "language": "en-US"})
