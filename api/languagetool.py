@@ -143,7 +143,7 @@ def _sentence_ranges(text: str, to16: Utf16) -> list[list[int]]:
 def _match(f: Finding, doc: Annotated, to16: Utf16) -> dict:
     names = taxonomy().categories
     start = doc.positions[f.start]
-    end = max(start, doc.ends[f.end - 1]) if f.end > f.start else start
+    end = doc.ends[f.end - 1] if f.end > f.start else start
     original = doc.original
     ctx_lo, ctx_hi = max(0, start - CONTEXT_CHARS), min(len(original), end + CONTEXT_CHARS)
     context = original[ctx_lo:ctx_hi]

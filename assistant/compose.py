@@ -260,7 +260,7 @@ class Composer:
                 drop.discard(k)
             # a notice's words with what it says (通知上写得明明白白周三8点到18点停水): the fact is
             # kept without the reproach, unless checked again it is still found
-            elif self.fact.search(skeletons[k]) and self._softened(parts[k].text(original)) != parts[k].text(original):
+            elif self.fact.search(skeletons[k]) and self._softened(text := parts[k].text(original)) != text:
                 drop.discard(k)
         probabilities = self.reader.residue_of(original, features) if self.reader is not None and use_model else None
         for k, part in enumerate(parts):
@@ -557,9 +557,8 @@ class Composer:
                 end += sum(len(w) for w in words[i : i + step])
                 i += step
                 continue
-            if word in self.matter_end and not (i and word in self.spec.matter_resident and words[i - 1] in self.spec.matter_for_you):
-                if not (i and words[i - 1] in self.spec.matter_how and word in self.spec.matter_how_goes_on):
-                    break  # (帮|您搬柜子: a service for the resident goes on with it; 咋|跟ETC绑定: the question's)
+            if word in self.matter_end and not self._goes_on(words, i):
+                break
             if word.startswith(("不", "没")):
                 # a negation that opens the clause or is the problem's own (物业费|不能减免) ends
                 # it; before the problem it is what the resident raised (快递柜取不出来|这事我不会弄)
@@ -573,6 +572,14 @@ class Composer:
         elif negated_at is not None and words[i - 1] in self.spec.matter_bare_negations:
             end = negated_at  # a negation with nothing after it names nothing (群里|不是早就发过了吗)
         return i, end
+
+    def _goes_on(self, words: list[str], i: int) -> bool:
+        """Whether words[i], one of matter_end, goes on with the matter: the resident a service is
+        for (帮|您搬柜子), or a preposition after how (月卡咋|跟ETC绑定, the resident's question)."""
+        before = words[i - 1] if i else ""
+        return (words[i] in self.spec.matter_resident and before in self.spec.matter_for_you) or (
+            words[i] in self.spec.matter_how_goes_on and before in self.spec.matter_how
+        )
 
     def _lead(self, words: list[str], i: int) -> int:
         """How many words from words[i] make one of matter_lead (你说的 is 你|说|的 to jieba), 0 if none."""
@@ -812,14 +819,12 @@ class Composer:
     def _kept_clauses_hit(self, original, parts, drop, candidate, found) -> set[int]:
         """The original clauses whose text, kept in `candidate` (softened: compose.yaml soften),
         still holds a finding."""
+        kept = [(k, part.text(original)) for k, part in enumerate(parts) if k not in drop]
+        kept = [(k, text, self._softened(text)) for k, text in kept]
         hit: set[int] = set()
         for finding, _ in found:
             words = candidate[finding.start : finding.end]
-            for k, part in enumerate(parts):
-                if k in drop:
-                    continue
-                text = part.text(original)
-                softened = self._softened(text)
+            for k, text, softened in kept:
                 if words and (words in text or text in words or words in softened or softened in words):
                     hit.add(k)
         return hit

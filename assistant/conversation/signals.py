@@ -193,11 +193,12 @@ class Signals:
         clause_start, _ = text.clause_at(start, start + 1)
         before, through = text.skeleton[clause_start:start], text.skeleton[clause_start:end]
         last_start, clause_end = text.clause_at(end - 1, end)  # the clause the danger's words end in
+        if any(p.search(through) for p in self.not_now_through):
+            return True
         # a past time before a match that reaches into a later clause saying now is not this
         # danger's (我家前天刚通的燃气，刚才一开门满屋子煤气味)
-        now_later = last_start > clause_start and any(p.search(text.skeleton, last_start, end) for p in self.still_present)
-        if (not now_later and any(p.search(before) for p in self.not_now_before)) or any(
-            p.search(through) for p in self.not_now_through
+        if any(p.search(before) for p in self.not_now_before) and not (
+            last_start > clause_start and any(p.search(text.skeleton, last_start, end) for p in self.still_present)
         ):
             return True
         if any(p.search(through) for p in self.habitual) and not any(
