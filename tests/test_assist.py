@@ -680,6 +680,13 @@ def test_llm_drafting_through_the_server(standin, tmp_path):
         ("我奶奶在卫生间，她从里面怎么也拧不开门", "locked_in"),
         ("擦玻璃的吊篮挂在我家12楼窗外歪着，工人还在上面", "injury"),
         ("地库有人刚把我车的车窗砸了，现在还在里面转", "crime"),
+        # a child gone told in other words; a lift named by its side; someone inside who cannot
+        # get out; others' parcels taken now; something hanging by one bolt where children pass
+        ("孩子刚才还在沙池边，我回个头就找不见了", "urgent"),
+        ("西梯停在5楼和6楼中间，我和我妈被关在里面", "trapped"),
+        ("我还在仓库里面清点东西 灯一关门一锁 现在出不去了", "locked_in"),
+        ("有个男的正在快递架上往自己包里塞别人的包裹", "crime"),
+        ("单元门被车撞坏了，就靠一颗螺丝挂着，一直在晃，孩子们马上从这过", "urgent"),
     ],
 )
 def test_present_dangers_of_every_kind_are_read(checker, text, kind):
@@ -760,6 +767,10 @@ def test_present_dangers_of_every_kind_are_read(checker, text, kind):
         "车库门关上了，里面的车出不去",
         "门口快递车乱停，赶紧派保安过来拦着点",
         "孩子一个人上学要路过河边，能不能装个护栏",
+        # swatted mosquitoes' blood, a cry over parcels, a fire luckily put out before
+        "昨晚拍了一宿蚊子，床单上全是血，到底什么时候消杀",
+        "救命，驿站的快递堆成山了，找了半小时都没找着我的",
+        "上周楼道纸箱着了，幸好保安拿灭火器扑灭的，那些纸箱到现在还堆着",
     ],
 )
 def test_no_one_in_danger_now_is_no_emergency(checker, text):
