@@ -91,6 +91,7 @@ class ComposeSpec(_Strict):
     matter_resident: list[str]
     matter_day: list[str]
     matter_not_in: list[str]
+    matter_also: list[str]
     comparison: list[str]
     comparison_marker: str
     matter_not_opening: list[str]
@@ -198,6 +199,7 @@ class Composer:
         self.matter_written = lexicon.compile(spec.matter_written, f"{where}: matter_written", ComposeError)
         self.matter_not_in = frozenset(spec.matter_not_in)
         self.matter_later = frozenset(spec.matter_later)
+        self.matter_also = frozenset(spec.matter_also)
         self.address_alone = frozenset(spec.address_alone) | frozenset(spec.address_in_full)  # 叔 alone, said in full
         self.comparison = frozenset(spec.comparison)
         self.kinds = tuple(spec.matter_kinds)
@@ -378,6 +380,8 @@ class Composer:
         not_in = {k for k, categories in found_in.items() if categories & self.matter_not_in}
         # a clause about the resident or the price names the matter less often than one about the request
         later = {k for k, categories in found_in.items() if categories <= self.matter_later}
+        # a thing promised vaguely in its own clause (充电棚估计月底能装好吧) is a second matter
+        also = {k for k, categories in found_in.items() if categories & self.matter_also}
         problems = {k: problems[k] for k in sorted(problems, key=lambda k: (k in later, k))}
         first = ""
         for k, problem_at in problems.items():
@@ -426,6 +430,8 @@ class Composer:
             # 退费的事|我办不了, 调旧录像这个|我们不能办: the reply names it as a matter itself
             bare_first, bare = self._without_named_so(first), self._without_named_so(head)
             named_so = bare != head or self.matter_named_so.match(normalised_clause(clause[hi:]).skeleton) is not None
+            if not named_so and k in also:
+                named_so = self._ends_on_a_thing(bare)  # 充电棚|估计月底能装好吧: the thing promised
             seen, said = normalised_clause(bare_first).skeleton, normalised_clause(bare).skeleton
             if named_so and said not in squashed and said not in seen and seen not in said and self._a_thing(bare):
                 return self._the_matter(f"{bare_first}和{bare}")  # 投诉和退费的事: each matter raised
@@ -671,6 +677,12 @@ class Composer:
         if len(head) > self.spec.matter_second_longest or words[-1].endswith("人"):
             return False  # 开车的人, 城里人: a person; a long run is a statement, not a name
         return True  # the reply named it as a matter itself (退费的事): no part of speech to ask for
+
+    def _ends_on_a_thing(self, head: str) -> bool:
+        """Whether `head`, which the reply does not itself name as a matter, neither opens nor
+        ends on a number, a measure or a time (加压泵, not 辆旧三轮 or 周一上午九点)."""
+        words = self.words(normalised_clause(head).skeleton)
+        return bool(words) and all(word_tag(w)[:1] not in ("m", "q", "t") for w in (words[0], words[-1]))
 
     def _noun_at(self, clause: str, at: int) -> bool:
         """Whether the word of `clause` starting at `at` is a noun (jieba's tag)."""
