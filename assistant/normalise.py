@@ -1,10 +1,11 @@
 """Text -> matching skeleton, with a map back to the original offsets.
 
 Staff messages hide a phrase behind width (ＧＵＩ), Traditional characters (這種問題), spacing and
-symbols between characters (这 种 问 题, 我-不-懂, 绝对😤不可能), zero-width characters, pinyin for a
-character (不太qing楚) and homophone typos (清处). The skeleton undoes the first group character by
-character, so every skeleton character still points at exactly one character of the original;
-the sound string (see phonetics) covers the last two.
+symbols between characters (这 种 问 题, 我-不-懂, 绝对😤不可能), zero-width characters, Cantonese
+as typed in chat (我唔识, dialect.yaml), pinyin for a character (不太qing楚) and homophone typos
+(清处). The skeleton undoes the first group character by character, so every skeleton character
+still points at exactly one character of the original; the sound string (see phonetics) covers
+the last two.
 
 Clause and sentence punctuation is kept as one of three markers (，。？) because context rules work
 per clause; every other symbol is noise and dropped, on the text and on the patterns alike.
@@ -17,6 +18,9 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
+from importlib import resources
+
+import yaml
 
 from assistant import phonetics
 from assistant.memo import Memo
@@ -64,6 +68,29 @@ def traditional_share(text: str) -> float:
     return sum(map(str.__ne__, han, simplified)) / len(han)
 
 
+def _dialect() -> tuple[dict[str, str], dict[str, str]]:
+    """dialect.yaml: Cantonese characters and two-character phrases -> their Mandarin reading."""
+    raw = yaml.safe_load(resources.files("assistant").joinpath("dialect.yaml").read_text(encoding="utf-8"))
+    characters, phrases = raw["characters"], raw["phrases"]
+    if any(len(k) != 1 or len(v) != 1 for k, v in characters.items()) or any(
+        len(k) != len(v) for k, v in phrases.items()
+    ):
+        raise ValueError("dialect.yaml: each character reads as one character, each phrase as one of its length")
+    return characters, phrases
+
+
+_DIALECT_CHARS, _DIALECT_PHRASES = _dialect()
+_DIALECT_SET = frozenset(_DIALECT_CHARS)
+_DIALECT_PHRASE = re.compile("|".join(map(re.escape, sorted(_DIALECT_PHRASES, key=len, reverse=True))))
+
+
+def _mandarin(text: str, skeleton: str) -> str:
+    """`skeleton` with dialect.yaml's phrases read as Mandarin, when `text` is Cantonese."""
+    if _DIALECT_SET.isdisjoint(text):
+        return skeleton
+    return _DIALECT_PHRASE.sub(lambda m: _DIALECT_PHRASES[m.group()], skeleton)
+
+
 def _simplified(ch: str) -> str:
     converted = _opencc().convert(ch)
     return converted if len(converted) == 1 else ch
@@ -85,7 +112,7 @@ def _char_form(ch: str) -> str:
     if ch in _PUNCTUATION:
         form = _PUNCTUATION[ch]
     elif is_han(ch):
-        form = _simplified(ch)
+        form = _DIALECT_CHARS.get(ch) or _simplified(ch)
     else:
         try:
             folded = unicodedata.normalize("NFKC", ch)
@@ -257,7 +284,7 @@ def normalise(text: str) -> Normalised:
         if joined:
             skeleton = "".join(_JOINED[text[i]] if i in joined else c for i, c in enumerate(skeleton))
         if not _MARKER_RUN.search(skeleton):
-            return Normalised(original=text, skeleton=skeleton, origin=list(range(len(text))))
+            return Normalised(original=text, skeleton=_mandarin(text, skeleton), origin=list(range(len(text))))
     out: list[str] = []
     origin: list[int] = []
     form_of = _CHAR_FORM.get
@@ -291,4 +318,4 @@ def normalise(text: str) -> Normalised:
         else:
             out.extend(form)
             origin.extend([i] * len(form))
-    return Normalised(original=text, skeleton="".join(out), origin=origin)
+    return Normalised(original=text, skeleton=_mandarin(text, "".join(out)), origin=origin)

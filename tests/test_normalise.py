@@ -107,3 +107,26 @@ def test_normalise_odd_input_does_not_crash(text):
     n = normalise(text)
     assert len(n.origin) == len(n.skeleton)
     assert len(n.sound_span) == len(n.sound)
+
+
+@pytest.mark.parametrize(
+    "text,skeleton",
+    [
+        ("水管啲嘢我唔识㗎，迟啲再覆你啦", "水管些事我不会㗎，晚点再回你啦"),
+        ("我哋天台系新做嘅，绝冇可能漏", "我们天台系新做的，绝没可能漏"),
+        ("今晚唔得喇", "今晚不行喇"),
+        # Mandarin keeps its own 不得 and 系: the phrases are read only in a Cantonese reply
+        ("系统显示不得超过三天", "系统显示不得超过三天"),
+    ],
+)
+def test_cantonese_reads_as_mandarin_character_for_character(text, skeleton):
+    n = normalise(text)
+    assert n.skeleton == skeleton
+    assert n.origin == list(range(len(text)))  # one character for one: offsets stay exact
+
+
+def test_a_cantonese_reply_is_checked_with_spans_in_what_was_written(checker):
+    text = "漏水原因我真系唔清楚，防水啲嘢我又唔识，帮唔到你喇。"
+    found = {f.category: text[f.start : f.end] for f in checker.check(text).findings}
+    assert {"F05", "F07"} <= set(found), found
+    assert "唔清楚" in found["F05"] and "唔识" in found["F07"]
