@@ -687,6 +687,7 @@ def test_llm_drafting_through_the_server(standin, tmp_path):
         ("我还在仓库里面清点东西 灯一关门一锁 现在出不去了", "locked_in"),
         ("有个男的正在快递架上往自己包里塞别人的包裹", "crime"),
         ("单元门被车撞坏了，就靠一颗螺丝挂着，一直在晃，孩子们马上从这过", "urgent"),
+        ("电动车充电线被压破了，铜线露在外面，旁边积水里有小孩在玩", "urgent"),  # a charger's cable
     ],
 )
 def test_present_dangers_of_every_kind_are_read(checker, text, kind):
@@ -771,6 +772,7 @@ def test_present_dangers_of_every_kind_are_read(checker, text, kind):
         "昨晚拍了一宿蚊子，床单上全是血，到底什么时候消杀",
         "救命，驿站的快递堆成山了，找了半小时都没找着我的",
         "上周楼道纸箱着了，幸好保安拿灭火器扑灭的，那些纸箱到现在还堆着",
+        "垃圾房那股馊味飘得满楼道都是，闻着就恶心",  # rubbish gone off, not gas
     ],
 )
 def test_no_one_in_danger_now_is_no_emergency(checker, text):
