@@ -688,6 +688,7 @@ def test_llm_drafting_through_the_server(standin, tmp_path):
         ("有个男的正在快递架上往自己包里塞别人的包裹", "crime"),
         ("单元门被车撞坏了，就靠一颗螺丝挂着，一直在晃，孩子们马上从这过", "urgent"),
         ("电动车充电线被压破了，铜线露在外面，旁边积水里有小孩在玩", "urgent"),  # a charger's cable
+        ("配电箱门掉了，电线全裸着，两个孩子拿树枝往里捅", "urgent"),  # bare wires where children are
     ],
 )
 def test_present_dangers_of_every_kind_are_read(checker, text, kind):
@@ -773,6 +774,10 @@ def test_present_dangers_of_every_kind_are_read(checker, text, kind):
         "救命，驿站的快递堆成山了，找了半小时都没找着我的",
         "上周楼道纸箱着了，幸好保安拿灭火器扑灭的，那些纸箱到现在还堆着",
         "垃圾房那股馊味飘得满楼道都是，闻着就恶心",  # rubbish gone off, not gas
+        # a warning of what would follow, a cordon put up round work, a spark mended this morning
+        "隔壁天天半夜唱歌，再这样下去要出人命了",
+        "修剪树木把路口拉了警戒线，也不说一声",
+        "昨晚楼道插座冒火花，保安当场拉了闸，今早电工也换好了，想问线路要不要全查一遍",
     ],
 )
 def test_no_one_in_danger_now_is_no_emergency(checker, text):
