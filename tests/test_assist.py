@@ -689,6 +689,12 @@ def test_llm_drafting_through_the_server(standin, tmp_path):
         ("单元门被车撞坏了，就靠一颗螺丝挂着，一直在晃，孩子们马上从这过", "urgent"),
         ("电动车充电线被压破了，铜线露在外面，旁边积水里有小孩在玩", "urgent"),  # a charger's cable
         ("配电箱门掉了，电线全裸着，两个孩子拿树枝往里捅", "urgent"),  # bare wires where children are
+        # a goods lift between floors; a broken branch hanging over children; locked in from
+        # outside; an intruder ransacking a home now
+        ("3号楼货梯停在4楼和5楼中间，里面两个送家具的工人出不来", "trapped"),
+        ("修完树留了根断了的树枝挂在秋千上面，风一吹就晃，下面好几个小孩", "urgent"),
+        ("保洁走的时候把储藏室门从外面锁上了，我爸还在里面", "locked_in"),
+        ("有个人冒充抄表的硬闯进去了，现在还在楼上翻箱倒柜", "crime"),
     ],
 )
 def test_present_dangers_of_every_kind_are_read(checker, text, kind):
