@@ -693,8 +693,17 @@ def test_llm_drafting_through_the_server(standin, tmp_path):
         # outside; an intruder ransacking a home now
         ("3号楼货梯停在4楼和5楼中间，里面两个送家具的工人出不来", "trapped"),
         ("修完树留了根断了的树枝挂在秋千上面，风一吹就晃，下面好几个小孩", "urgent"),
-        ("保洁走的时候把储藏室门从外面锁上了，我爸还在里面", "locked_in"),
+        ("保洁走的时候把储藏室门从外面锁上了，我爸还在里面出不来", "locked_in"),
         ("有个人冒充抄表的硬闯进去了，现在还在楼上翻箱倒柜", "crime"),
+        # a review's cases: a danger told after words that say another is over or that the sender
+        # waited; blood with no swatting before it; someone floating in the pool
+        ("幸好消防员把我儿子救出来了，他全身烧伤昏迷不醒，快叫救护车", "injury"),
+        ("还好总阀关掉了，我妈吸了煤气晕过去了，叫不醒", "injury"),
+        ("我家装修也弄完了，厨房有股煤气味，头晕", "gas"),
+        ("救命，我女儿走丢了，我找了二十分钟都没找着", "urgent"),
+        ("救命，驿站门口有个小孩被快递车压住了", "urgent"),
+        ("我妈割腕了，床单上全是血", "injury"),
+        ("泳池水面上漂着一个人，脸朝下", "injury"),
     ],
 )
 def test_present_dangers_of_every_kind_are_read(checker, text, kind):
@@ -775,15 +784,19 @@ def test_present_dangers_of_every_kind_are_read(checker, text, kind):
         "车库门关上了，里面的车出不去",
         "门口快递车乱停，赶紧派保安过来拦着点",
         "孩子一个人上学要路过河边，能不能装个护栏",
-        # swatted mosquitoes' blood, a cry over parcels, a fire luckily put out before
+        # swatted mosquitoes' blood, a fire luckily put out before
         "昨晚拍了一宿蚊子，床单上全是血，到底什么时候消杀",
-        "救命，驿站的快递堆成山了，找了半小时都没找着我的",
         "上周楼道纸箱着了，幸好保安拿灭火器扑灭的，那些纸箱到现在还堆着",
         "垃圾房那股馊味飘得满楼道都是，闻着就恶心",  # rubbish gone off, not gas
         # a warning of what would follow, a cordon put up round work, a spark mended this morning
         "隔壁天天半夜唱歌，再这样下去要出人命了",
         "修剪树木把路口拉了警戒线，也不说一声",
         "昨晚楼道插座冒火花，保安当场拉了闸，今早电工也换好了，想问线路要不要全查一遍",
+        # a review's cases: inside somewhere by choice, movers and couriers loading, a locked room with people singing
+        "我还在公司里面加班，今晚出不去，快递能帮我放门卫吗",
+        "晚上十点保安把活动室锁上了，他们在里面唱歌唱到十二点",
+        "搬家公司正在搬别人家的东西，电梯被占了一上午",
+        "快递员在往车上装别人的快递",
     ],
 )
 def test_no_one_in_danger_now_is_no_emergency(checker, text):

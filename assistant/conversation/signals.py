@@ -58,6 +58,7 @@ class SignalsSpec(_Strict):
     topics: dict[str, list[CueSpec]]
     emergency: dict[str, EmergencySpec]
     emergency_over: list[str] = []
+    emergency_drill: str | None = None
     emergency_not_now: NotNowSpec = NotNowSpec()
     emergency_cry: str | None = None
     emergency_exasperation: list[str] = []
@@ -110,6 +111,7 @@ class Signals:
             return lexicon.compile(source, f"{path}: {field}", SignalsError) if source else None
         self.cost_disputed = optional(spec.emergency_cost_disputed, "emergency_cost_disputed")
         self.hurry = optional(spec.emergency_hurry, "emergency_hurry")
+        self.drill = optional(spec.emergency_drill, "emergency_drill")
         self.emergency_over = [lexicon.compile(p, f"{path}: emergency_over", SignalsError) for p in spec.emergency_over]
         not_now = spec.emergency_not_now
         def not_now_patterns(field: str) -> list[re.Pattern[str]]:
@@ -149,9 +151,13 @@ class Signals:
 
     def emergency_in(self, text: Normalised) -> tuple[str, str, list[str]] | None:
         """The first emergency kind the message shows, unless it says the danger is over or
-        was a drill (a follow-up about last night's fire needs no one to run)."""
-        if any(p.search(text.skeleton) for p in self.emergency_over):
+        was a drill (a follow-up about last night's fire needs no one to run). What it tells
+        after the clause that says so is told as present (幸好消防员把我儿子救出来了，他全身烧伤昏迷不醒);
+        a drill or a false alarm named anywhere covers the whole message (今天消防演练，楼道里全是烟)."""
+        if self.drill is not None and self.drill.search(text.skeleton):
             return None
+        over_ends = [m.end() for p in self.emergency_over for m in p.finditer(text.skeleton)]
+        told_after = text.clause_at(max(over_ends) - 1, max(over_ends))[1] if over_ends else None
         disputed = self._cost_disputed(text)
         for kind, (name, patterns) in self.emergency.items():
             if disputed and kind in self.damage_kinds:
@@ -160,7 +166,9 @@ class Signals:
                 (m.start(), m.end())
                 for p in patterns
                 for m in p.finditer(text.skeleton)
-                if m.end() > m.start() and not self._not_now(text, m.start(), m.end())
+                if m.end() > m.start()
+                and (told_after is None or m.start() > told_after)
+                and not self._not_now(text, m.start(), m.end())
             ]
             if not found:
                 continue
