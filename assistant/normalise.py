@@ -65,23 +65,29 @@ def traditional_share(text: str) -> float:
         simplified = han.translate(_ONE_TO_ONE)
     else:
         simplified = "".join(_char_form(c) for c in han)  # a Chinese character's form is one character
-    return sum(map(str.__ne__, han, simplified)) / len(han)
+    # a Cantonese character read as Mandarin (唔 -> 不) is not a Traditional one
+    return sum(a != b and a not in _DIALECT_SET for a, b in zip(han, simplified)) / len(han)
 
 
-def _dialect() -> tuple[dict[str, str], dict[str, str]]:
-    """dialect.yaml: Cantonese characters and two-character phrases -> their Mandarin reading."""
+def _dialect() -> tuple[dict[str, str], dict[str, str], re.Pattern[str]]:
+    """dialect.yaml: Cantonese characters and two-character phrases -> their Mandarin reading,
+    and the pattern that finds the phrases (not before a character of `not_before`)."""
     raw = yaml.safe_load(resources.files("assistant").joinpath("dialect.yaml").read_text(encoding="utf-8"))
-    characters, phrases = raw["characters"], raw["phrases"]
+    characters, phrases, not_before = raw["characters"], raw["phrases"], raw.get("not_before") or {}
     if any(len(k) != 1 or len(v) != 1 for k, v in characters.items()) or any(
         len(k) != len(v) for k, v in phrases.items()
     ):
         raise ValueError("dialect.yaml: each character reads as one character, each phrase as one of its length")
-    return characters, phrases
+
+    def found(phrase: str) -> str:
+        after = not_before.get(phrase[-1])
+        return re.escape(phrase) + (f"(?![{re.escape(after)}])" if after else "")
+
+    return characters, phrases, re.compile("|".join(found(p) for p in sorted(phrases, key=len, reverse=True)))
 
 
-_DIALECT_CHARS, _DIALECT_PHRASES = _dialect()
+_DIALECT_CHARS, _DIALECT_PHRASES, _DIALECT_PHRASE = _dialect()
 _DIALECT_SET = frozenset(_DIALECT_CHARS)
-_DIALECT_PHRASE = re.compile("|".join(map(re.escape, sorted(_DIALECT_PHRASES, key=len, reverse=True))))
 
 
 def _mandarin(text: str, skeleton: str) -> str:

@@ -399,6 +399,10 @@ def test_an_estimated_time_names_no_matter(checker):
         ("这种小问题连小孩都会弄，改天再说。", "", "小问题"),  # ... not to a kind
         ("周末帮您把沙发搬到楼下这个真办不到。", "周末帮您把沙发搬到楼下的事", "周末帮的事"),  # a service for the resident
         ("哈，快递柜满了是常事嘛，估计晚上能空出来吧。", "快递柜满了的事", "哈，"),  # an interjection opens nothing
+        # a thing promised vaguely in its own clause is named too; a person never is
+        ("高层水压小是正常的，没办法，加压泵估计下个月才换。", "高层水压小和加压泵的事", "下个月"),
+        ("门锁的事我不清楚，王经理估计明天回来。", "门锁的事", "王经理"),
+        ("垃圾的事我们管不了，保洁阿姨可能请假了。", "垃圾的事", "阿姨"),
     ],
 )
 def test_what_the_matter_is_and_is_not(checker, text, matter, not_said):

@@ -112,11 +112,13 @@ def test_normalise_odd_input_does_not_crash(text):
 @pytest.mark.parametrize(
     "text,skeleton",
     [
-        ("水管啲嘢我唔识㗎，迟啲再覆你啦", "水管些事我不会㗎，晚点再回你啦"),
+        ("水管啲嘢我唔识㗎，迟啲再覆你啦", "水管些事我不会啊，晚点再回你啦"),
         ("我哋天台系新做嘅，绝冇可能漏", "我们天台系新做的，绝没可能漏"),
-        ("今晚唔得喇", "今晚不行喇"),
-        # Mandarin keeps its own 不得 and 系: the phrases are read only in a Cantonese reply
-        ("系统显示不得超过三天", "系统显示不得超过三天"),
+        # a phrase is not read before a character that makes it another word (系统, 识字)
+        ("我哋系统坏咗", "我们系统坏了"),
+        ("你唔识字咩", "你不识字么"),
+        # Mandarin keeps its own 系 and 识: the phrases are read only in a Cantonese reply
+        ("系统显示我不识这个号", "系统显示我不识这个号"),
     ],
 )
 def test_cantonese_reads_as_mandarin_character_for_character(text, skeleton):
@@ -130,3 +132,10 @@ def test_a_cantonese_reply_is_checked_with_spans_in_what_was_written(checker):
     found = {f.category: text[f.start : f.end] for f in checker.check(text).findings}
     assert {"F05", "F07"} <= set(found), found
     assert "唔清楚" in found["F05"] and "唔识" in found["F07"]
+
+
+def test_cantonese_characters_are_not_counted_as_traditional():
+    from assistant.normalise import traditional_share
+
+    assert traditional_share("水管啲嘢我唔识㗎，迟啲再覆你啦") == 0.0
+    assert traditional_share("這種問題") == 1.0
