@@ -680,16 +680,12 @@ class Composer:
 
     def _ends_on_a_thing(self, head: str) -> bool:
         """Whether `head`, which the reply does not itself name as a matter, names a thing: it
-        neither opens nor ends on a number, a measure or a time (加压泵, not 辆旧三轮 or
-        周一上午九点), and names no person (not 王经理, 保洁阿姨)."""
+        neither opens nor ends on a number, a measure, a time or a person's name (加压泵, not
+        辆旧三轮, 周一上午九点 or 王经理; people named by role, 保洁阿姨, are _a_thing's to refuse)."""
         words = self.words(normalised_clause(head).skeleton)
-        if not words or any(word_tag(w)[:1] in ("m", "q", "t") for w in (words[0], words[-1])):
-            return False
-        people = self.spec.matter_not_people
-        return not (
-            word_tag(words[-1]).startswith("nr") or any(w in people or w in self.spec.matter_roles for w in words)
-            or any(head.endswith(p) for p in people)
-        )
+        return bool(words) and not any(
+            word_tag(w)[:1] in ("m", "q", "t") for w in (words[0], words[-1])
+        ) and not word_tag(words[-1]).startswith("nr")
 
     def _noun_at(self, clause: str, at: int) -> bool:
         """Whether the word of `clause` starting at `at` is a noun (jieba's tag)."""

@@ -290,6 +290,8 @@ class Signals:
         if p < model.emergency_threshold or kind not in self.emergency:
             return None
         whole = text.skeleton
+        if self.drill is not None and self.drill.search(whole):
+            return None
         if any(pattern.search(whole) for pattern in (*self.emergency_over, *self.not_now_before, *self.not_now_through)):
             return None
         if kind == "urgent" and self.cry is not None and self.cry.search(whole) and self._fed_up(text):
