@@ -680,12 +680,13 @@ class Composer:
 
     def _ends_on_a_thing(self, head: str) -> bool:
         """Whether `head`, which the reply does not itself name as a matter, names a thing: it
-        neither opens nor ends on a number, a measure, a time or a person's name (加压泵, not
-        辆旧三轮, 周一上午九点 or 王经理; people named by role, 保洁阿姨, are _a_thing's to refuse)."""
+        neither opens nor ends on a number, a measure or a time (加压泵, not 辆旧三轮 or
+        周一上午九点), nor ends on a person, by name or by role inside one word (王经理,
+        保洁阿姨; a role as a word of its own is _a_thing's to refuse)."""
         words = self.words(normalised_clause(head).skeleton)
-        return bool(words) and not any(
-            word_tag(w)[:1] in ("m", "q", "t") for w in (words[0], words[-1])
-        ) and not word_tag(words[-1]).startswith("nr")
+        if not words or any(word_tag(w)[:1] in ("m", "q", "t") for w in (words[0], words[-1])):
+            return False
+        return not word_tag(words[-1]).startswith("nr") and not head.endswith(tuple(self.spec.matter_not_people))
 
     def _noun_at(self, clause: str, at: int) -> bool:
         """Whether the word of `clause` starting at `at` is a noun (jieba's tag)."""
